@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+// AuditSync: offline-first certification audits with conflict-free merge records.
+import PackageDescription
+
+let package = Package(
+    name: "AuditSync",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "auditsync", targets: ["auditsync"]),
+        .executable(name: "auditsync-bench", targets: ["auditsync-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+    ],
+    targets: [
+        // C libraries, each behind its own module map. Only the modules that need them import them.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibUV",
+            pkgConfig: "libuv",
+            providers: [.apt(["libuv1-dev"])]
+        ),
+
+        // Pure cores: no I/O.
+        .target(name: "CanonicalJSON"),
+        .target(name: "AuditDomain"),
+        .target(name: "MergeCore"),
+
+        // Storage.
+        .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
+        .target(
+            name: "ReplicaStore",
+            dependencies: ["MergeCore", "SQLiteKit", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // Audit work on a replica, and the nodes built on it.
+        .target(
+            name: "AuditReplica",
+            dependencies: ["AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
+        ),
+        .target(
+            name: "CentralNode",
+            dependencies: ["AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica"]
+        ),
+
+        // The command line at the top.
+        .target(
+            name: "AuditSyncCLI",
+            dependencies: [
+                "AuditDomain", "AuditReplica", "CentralNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "auditsync", dependencies: ["AuditSyncCLI"]),
+        .executableTarget(
+            name: "auditsync-bench",
+            dependencies: ["MergeCore", "ReplicaStore", "SQLiteKit", "CanonicalJSON"]
+        ),
+
+        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"]),
+        .testTarget(name: "AuditDomainTests", dependencies: ["AuditDomain"]),
+        .testTarget(name: "MergeCoreTests", dependencies: ["MergeCore"]),
+        .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+        .testTarget(name: "ReplicaStoreTests", dependencies: ["ReplicaStore", "MergeCore", "SQLiteKit"]),
+        .testTarget(
+            name: "AuditReplicaTests",
+            dependencies: ["AuditReplica", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
+        ),
+        .testTarget(name: "CentralNodeTests", dependencies: ["CentralNode", "AuditReplica", "AuditDomain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CanonicalJSON"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

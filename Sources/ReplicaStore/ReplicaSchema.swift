@@ -1,0 +1,47 @@
+import SQLiteKit
+
+/// The replica's tables. Append-only: a shipped migration is never edited.
+///
+/// - `merge_log` is every record ever received, in arrival order (`seq` is the sync cursor). It is
+///   the audit trail: who (origin node) changed what (entity, key, field) when (clock).
+/// - `field_state` is the materialised current value of every field — its winning record — and
+///   the field's own index of its records (`records`, see `FieldIndex`): identities, log
+///   positions and what each had seen. Duplicates, supersession, conflicts and history are all
+///   answered from that one row, so the log needs no index beyond its sequence.
+/// - `conflicts` counts the field's unresolved concurrent writes; a partial index finds them.
+public enum ReplicaSchema {
+    public static let migrations: [Migrator.Migration] = [
+        .init("0001-replica-meta", sql: """
+            CREATE TABLE replica_meta (
+                name TEXT PRIMARY KEY NOT NULL,
+                value ANY
+            ) STRICT, WITHOUT ROWID;
+            """),
+        .init("0002-merge-log", sql: """
+            CREATE TABLE merge_log (
+                seq INTEGER PRIMARY KEY,
+                entity TEXT NOT NULL,
+                key TEXT NOT NULL,
+                field TEXT NOT NULL,
+                clock INTEGER NOT NULL,
+                node INTEGER NOT NULL,
+                value BLOB NOT NULL,
+                seen BLOB
+            ) STRICT;
+            """),
+        .init("0003-field-state", sql: """
+            CREATE TABLE field_state (
+                entity TEXT NOT NULL,
+                key TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value BLOB NOT NULL,
+                clock INTEGER NOT NULL,
+                node INTEGER NOT NULL,
+                conflicts INTEGER NOT NULL,
+                records BLOB NOT NULL,
+                PRIMARY KEY (entity, key, field)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX field_state_conflicted ON field_state(key) WHERE conflicts > 0;
+            """),
+    ]
+}

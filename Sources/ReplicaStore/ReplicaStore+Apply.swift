@@ -1,0 +1,197 @@
+import MergeCore
+import SQLiteKit
+
+/// What applying a batch did.
+public struct ApplyReport: Equatable, Sendable {
+    /// Records new to this replica, now in its log.
+    public var applied = 0
+    /// Records it already had: applying them changed nothing.
+    public var duplicates = 0
+    /// Applied records that lost to a concurrent write and are listed as conflicts.
+    public var conflicts = 0
+    /// Records refused, each with the reason; the rest of the batch was applied.
+    public var rejected: [Rejection] = []
+
+    public init() {}
+
+    public struct Rejection: Equatable, Sendable {
+        public let record: MergeRecord
+        public let reason: String
+    }
+}
+
+extension ReplicaStore {
+    /// Applies records from anywhere, in one transaction: all of them or, if storage fails,
+    /// none. Malformed records and records stamped beyond the allowed clock skew are refused
+    /// and reported; the rest apply. Order and duplicates do not matter.
+    /// `records` is consumed lazily, so a long stream needs no more memory than one record.
+    @discardableResult
+    public func apply<S: Sequence>(_ records: S) throws -> ApplyReport where S.Element == MergeRecord {
+        try storageTransaction {
+            var report = ApplyReport()
+            let wallClock = now()
+            for record in records {
+                do {
+                    try record.validate()
+                    try HybridLogicalClock.checkSkew(record.timestamp, now: wallClock,
+                                                     maxSkewMilliseconds: clock.maxSkewMilliseconds)
+                } catch {
+                    report.rejected.append(.init(record: record, reason: "\(error)"))
+                    continue
+                }
+                try observe(record.timestamp)
+                try applyValidated(record, report: &report)
+            }
+            try persistClock()
+            return report
+        }
+    }
+
+    /// Writes fields as this node: stamps one timestamp for the whole change, records for every
+    /// field what this replica shows for it (winner and conflicts) as `seen`, and applies.
+    @discardableResult
+    public func write(_ writes: [FieldWrite]) throws -> [MergeRecord] {
+        precondition(Set(writes.map(\.id)).count == writes.count, "one change writes each field once")
+        return try storageTransaction {
+            let stamp = tick()
+            var report = ApplyReport()
+            var records: [MergeRecord] = []
+            for write in writes {
+                let record = MergeRecord(entity: write.id.entity, key: write.id.key, field: write.id.field,
+                                         value: write.value, timestamp: stamp, seen: try currentStamps(of: write.id))
+                try record.validate()
+                try applyValidated(record, report: &report)
+                records.append(record)
+            }
+            try persistClock()
+            return records
+        }
+    }
+
+    /// Runs `body` in a write transaction, naming storage failures in the replica's words.
+    func storageTransaction<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try database.transaction {
+                nextSequence = try lastSequence() + 1
+                return try body()
+            }
+        } catch let error as SQLiteError {
+            throw ReplicaError.wrap(error, path: database.path)
+        }
+    }
+
+    private func applyValidated(_ record: MergeRecord, report: inout ApplyReport) throws {
+        // Most records name a field this replica has never seen: try the insert first, so that
+        // case costs one statement on the state and one append to the log.
+        let sequence = nextSequence
+        scratch.value.removeAll()
+        record.value.encode(into: &scratch.value)
+        FieldIndex.encode(single: .init(timestamp: record.timestamp, sequence: sequence, seen: record.seen),
+                          into: &scratch.index)
+        let insert = statements.insertState
+        bindField(insert, record.fieldID)
+        insert.bind(4, blob: scratch.value.bytes)
+        bindStamp(insert, record.timestamp, from: 5)
+        insert.bind(7, blob: scratch.index.bytes)
+        try insert.run()
+        if database.changes == 1 {
+            try appendToLog(record, sequence: sequence)
+            report.applied += 1
+            return
+        }
+
+        guard let state = try readState(record.fieldID) else { throw ReplicaError.notADatabase(path: database.path) }
+        var index = state.index
+        if index.contains(record.timestamp) {
+            report.duplicates += 1
+            return
+        }
+        index.insert(FieldIndex.Entry(timestamp: record.timestamp, sequence: sequence, seen: record.seen))
+        try appendToLog(record, sequence: sequence)
+        report.applied += 1
+
+        let winner: Timestamp
+        let conflicts: Int
+        if state.conflicts == 0 && record.timestamp > state.winner && record.seen.contains(state.winner) {
+            // A sequential overwrite of an uncontested field, the common case: nothing to resolve.
+            (winner, conflicts) = (record.timestamp, 0)
+        } else {
+            let resolution = index.resolution!
+            (winner, conflicts) = (resolution.winner, resolution.conflicts.count)
+            if resolution.conflicts.contains(record.timestamp) { report.conflicts += 1 }
+        }
+        if winner == record.timestamp {
+            let update = statements.updateWinner
+            bindField(update, record.fieldID)
+            update.bind(4, blob: scratch.value.bytes)
+            bindStamp(update, record.timestamp, from: 5)
+            update.bind(7, conflicts)
+            update.bind(8, blob: index.encoded())
+            try update.run()
+        } else {
+            let update = statements.updateRecords
+            bindField(update, record.fieldID)
+            update.bind(4, conflicts)
+            update.bind(5, blob: index.encoded())
+            try update.run()
+        }
+    }
+
+    /// Appends at `sequence`, which the transaction hands out in order: the field's index has
+    /// to name the log position before the row exists.
+    private func appendToLog(_ record: MergeRecord, sequence: Int64) throws {
+        let log = statements.insertLog
+        log.bind(8, sequence)
+        bindField(log, record.fieldID)
+        bindStamp(log, record.timestamp, from: 4)
+        log.bind(6, blob: scratch.value.bytes)
+        if let seen = SeenEncoding.encode(record.seen) { log.bind(7, blob: seen) } else { log.bindNull(7) }
+        try log.run()
+        nextSequence += 1
+    }
+
+    struct StoredState {
+        let winner: Timestamp
+        let conflicts: Int
+        let index: FieldIndex
+    }
+
+    func readState(_ field: FieldID) throws -> StoredState? {
+        let read = statements.readState
+        bindField(read, field)
+        defer { read.reset() }
+        guard try read.step() else { return nil }
+        return StoredState(winner: Timestamp(packedClock: read.int64(0), node: NodeID(rawValue: UInt64(bitPattern: read.int64(1)))),
+                           conflicts: read.int(2),
+                           index: read.withBlob(3) { FieldIndex(decoding: $0) })
+    }
+
+    /// The stamps this replica shows for a field: winner and listed conflicts.
+    func currentStamps(of field: FieldID) throws -> [Timestamp] {
+        guard let state = try readState(field) else { return [] }
+        guard state.conflicts > 0, let resolution = state.index.resolution else { return [state.winner] }
+        return [resolution.winner] + resolution.conflicts
+    }
+
+    func bindField(_ statement: Statement, _ field: FieldID) {
+        statement.bind(1, field.entity)
+        statement.bind(2, field.key)
+        statement.bind(3, field.field)
+    }
+
+    private func bindStamp(_ statement: Statement, _ stamp: Timestamp, from index: Int32) {
+        statement.bind(index, stamp.packedClock)
+        statement.bind(index + 1, Int64(bitPattern: stamp.node.rawValue))
+    }
+}
+
+/// One field this node writes.
+public struct FieldWrite: Sendable {
+    public let id: FieldID
+    public let value: MergeValue
+
+    public init(_ entity: String, _ key: String, _ field: String, _ value: MergeValue) {
+        id = FieldID(entity: entity, key: key, field: field)
+        self.value = value
+    }
+}

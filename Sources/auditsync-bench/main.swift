@@ -1,0 +1,68 @@
+import CanonicalJSON
+import Foundation
+
+/// auditsync-bench: measures AuditSync against the limits of the machine it runs on.
+/// Run it from a release build: `swift run -c release auditsync-bench merge --records 1000000 --json`.
+let usage = """
+    usage: auditsync-bench merge [--records N] [--json]
+
+      merge   apply N merge records to a fresh replica, and upsert the same N values raw into a
+              plain SQLite table in the same run; report both and their ratio.
+    """
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    exit(2)
+}
+
+guard let command = arguments.first else { fail("name a benchmark\n\(usage)") }
+arguments.removeFirst()
+var records = 1_000_000
+var json = false
+while !arguments.isEmpty {
+    let argument = arguments.removeFirst()
+    switch argument {
+    case "--records":
+        guard let value = arguments.first.flatMap(Int.init), value > 0 else { fail("--records takes a positive whole number") }
+        records = value
+        arguments.removeFirst()
+    case "--json": json = true
+    case "--help", "-h":
+        print(usage)
+        exit(0)
+    default: fail("unknown option \(argument)\n\(usage)")
+    }
+}
+
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("auditsync-bench-\(getpid())")
+try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: directory) }
+
+switch command {
+case "merge":
+    do {
+        let result = try MergeBenchmark(records: records, directory: directory).run()
+        let document: JSONValue = [
+            "benchmark": "merge",
+            "records": .int(result.records),
+            "seconds": .double(result.seconds),
+            "records_per_second": .double(Double(result.records) / result.seconds),
+            "baseline_seconds": .double(result.baselineSeconds),
+            "baseline_records_per_second": .double(Double(result.records) / result.baselineSeconds),
+            "ratio": .double(result.seconds / result.baselineSeconds),
+            "applied": .int(result.applied),
+            "conflicts": .int(result.conflicts),
+            "peak_rss_bytes": .int(result.peakRSSBytes),
+        ]
+        if json {
+            print(document.encoded(pretty: false))
+        } else {
+            print(document.encoded(pretty: true))
+        }
+    } catch {
+        fail("\(error)")
+    }
+default:
+    fail("unknown benchmark \(command)\n\(usage)")
+}
