@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "CentralNode",
-            dependencies: ["AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica"]
+            dependencies: ["AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "CanonicalJSON"]
         ),
 
         // The command line at the top.

@@ -15,6 +15,12 @@ public enum JSONValue: Equatable, Sendable {
         value.map(JSONValue.string) ?? .null
     }
 
+    /// The elements, when this is an array.
+    public var elements: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil

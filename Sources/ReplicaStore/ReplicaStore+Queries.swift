@@ -54,6 +54,35 @@ extension ReplicaStore {
         return states
     }
 
+    /// Current values of every field of every `entity`, by key then field.
+    public func fieldStates(entity: String) throws -> [FieldState] {
+        let query = try cachedStatement("""
+            SELECT key, field, value, clock, node, conflicts FROM field_state WHERE entity = ?1 ORDER BY key, field
+            """)
+        query.bind(1, entity)
+        var states: [FieldState] = []
+        try query.forEachRow { row in
+            states.append(FieldState(
+                id: FieldID(entity: entity, key: row.text(0), field: row.text(1)),
+                value: try row.withBlob(2) { try MergeValue(decoding: $0) },
+                timestamp: Timestamp(packedClock: row.int64(3), node: NodeID(rawValue: UInt64(bitPattern: row.int64(4)))),
+                conflictCount: row.int(5)))
+        }
+        return states
+    }
+
+    /// Keys of `entity` that end with `suffix` (a member id), for lookups by id alone.
+    /// `suffix` must not contain the LIKE wildcards `%` and `_`.
+    public func keys(entity: String, endingWith suffix: String) throws -> [String] {
+        precondition(!suffix.contains("%") && !suffix.contains("_"), "wildcard in key suffix")
+        let query = try cachedStatement("SELECT DISTINCT key FROM field_state WHERE entity = ?1 AND key LIKE ?2 ORDER BY key")
+        query.bind(1, entity)
+        query.bind(2, "%" + suffix)
+        var keys: [String] = []
+        try query.forEachRow { keys.append($0.text(0)) }
+        return keys
+    }
+
     /// The current value of one field, if anyone wrote it.
     public func fieldState(_ id: FieldID) throws -> FieldState? {
         try fieldStates(entity: id.entity, keys: [id.key]).first { $0.id == id }

@@ -1,1 +1,4 @@
-print("x")
+import AuditSyncCLI
+import Foundation
+
+exit(CommandLineMain.run(Array(CommandLine.arguments.dropFirst())))

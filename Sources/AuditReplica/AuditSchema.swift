@@ -1,0 +1,95 @@
+import MergeCore
+
+/// How audit work maps onto merge records: entity names, keys and field names.
+///
+/// Every key of an audit's data starts with the audit id — the audit itself is keyed by its id,
+/// everything in it by `AUDIT/…` — so one `KeyScope` reads (and later replicates) one audit.
+/// Collections (findings, evidence, notes) are add-wins sets: each member has a `present` field;
+/// removal writes `present = false`, and any concurrent add or edit, which writes
+/// `present = true`, wins over it.
+public enum AuditSchema {
+    public enum Entity {
+        public static let audit = "audit"
+        public static let item = "item"
+        public static let finding = "finding"
+        public static let evidence = "evidence"
+        public static let note = "note"
+    }
+
+    public enum AuditField {
+        public static let client = "client"
+        public static let clientName = "client_name"
+        public static let sites = "sites"
+        public static let standards = "standards"
+        public static let kind = "kind"
+        public static let scope = "scope"
+        public static let lead = "lead"
+        public static let team = "team"
+        public static let recommendation = "recommendation"
+        public static let recommendationNote = "recommendation_note"
+        public static let recommendedBy = "recommended_by"
+    }
+
+    public enum ItemField {
+        public static let result = "result"
+        public static let note = "note"
+        public static let by = "by"
+    }
+
+    public enum FindingField {
+        public static let item = "item"
+        public static let grade = "grade"
+        public static let statement = "statement"
+        public static let status = "status"
+        /// The client's correction and corrective action plan (recorded with `responded`).
+        public static let response = "response"
+        /// Why the auditor accepted the plan (recorded with `accepted`).
+        public static let acceptanceNote = "acceptance_note"
+        /// How implementation was verified (recorded with `closed`).
+        public static let verificationNote = "verification_note"
+        public static let note = "note"
+        public static let raisedBy = "raised_by"
+    }
+
+    public enum EvidenceField {
+        public static let sha256 = "sha256"
+        public static let name = "name"
+        public static let size = "size"
+        public static let finding = "finding"
+        public static let addedBy = "added_by"
+    }
+
+    public enum NoteField {
+        public static let item = "item"
+        public static let text = "text"
+        public static let by = "by"
+    }
+
+    /// The membership field of collection entities.
+    public static let present = "present"
+
+    public static func memberKey(audit: String, member: String) -> String { "\(audit)/\(member)" }
+
+    /// The audit a key belongs to: the part before the first `/`.
+    public static func audit(ofKey key: String) -> String {
+        key.firstIndex(of: "/").map { String(key[..<$0]) } ?? key
+    }
+
+    /// The member id a key names: the part after the first `/`.
+    public static func member(ofKey key: String) -> String {
+        key.firstIndex(of: "/").map { String(key[key.index(after: $0)...]) } ?? key
+    }
+}
+
+/// Identifiers for things created offline: a prefix and eight random Crockford base-32
+/// characters (40 bits), unique without asking anyone.
+public enum MemberID {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    public static func make(prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bits = generator.next() as UInt64
+        let characters = (0..<8).map { alphabet[Int((bits >> (UInt64($0) * 5)) & 31)] }
+        return prefix + "-" + String(characters)
+    }
+}

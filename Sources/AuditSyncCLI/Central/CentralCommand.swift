@@ -1,0 +1,18 @@
+import ArgumentParser
+import CentralNode
+import Foundation
+
+struct CentralCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "central",
+        abstract: "Run the certification body's central node: its audit programme and merged audits.",
+        subcommands: [CentralInit.self, CentralAuditor.self, CentralClient.self, CentralAudit.self]
+    )
+}
+
+extension GlobalOptions {
+    /// The central node of --data, or an error that says how to create one.
+    func openCentral() throws -> Central {
+        try Central(opening: dataDirectory)
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+
+/// Runs one command line and returns the exit status: 0 on success, 2 for bad usage, 1 when the
+/// command itself failed. Every failure prints one line starting `error:` on standard error.
+public enum CommandLineMain {
+    public static func run(_ arguments: [String]) -> Int32 {
+        var command: ParsableCommand
+        do {
+            command = try AuditSyncCommand.parseAsRoot(arguments)
+        } catch {
+            let code = AuditSyncCommand.exitCode(for: error)
+            if code == .success {
+                // --help and --version: the full text, on standard output.
+                Output.standard(AuditSyncCommand.fullMessage(for: error))
+                return 0
+            }
+            let message = AuditSyncCommand.message(for: error)
+                .split(separator: "\n").first.map(String.init) ?? "invalid command line"
+            let usage = helpHint(arguments)
+            Output.error("error: \(lowercasedFirst(message)) (see `\(usage) --help`)")
+            return 2
+        }
+        do {
+            try command.run()
+            return 0
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            Output.error("error: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
+            return 1
+        }
+    }
+
+    /// `auditsync central audit create`: the known command words the user typed, for the hint.
+    private static func helpHint(_ arguments: [String]) -> String {
+        var path = ["auditsync"]
+        var command: ParsableCommand.Type = AuditSyncCommand.self
+        for word in arguments {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
+            path.append(word)
+            command = next
+        }
+        return path.joined(separator: " ")
+    }
+
+    private static func lowercasedFirst(_ text: String) -> String {
+        let trimmed = text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text
+        return trimmed.prefix(1).lowercased() + trimmed.dropFirst()
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import CanonicalJSON
+import Foundation
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The node's data directory (default: $AUDITSYNC_HOME, else ~/.auditsync).", valueName: "dir"))
+    var data: String?
+
+    @Flag(name: .long, help: "Print exactly one JSON document on standard output.")
+    var json = false
+
+    var dataDirectory: URL {
+        if let data { return URL(fileURLWithPath: (data as NSString).expandingTildeInPath) }
+        if let home = ProcessInfo.processInfo.environment["AUDITSYNC_HOME"], !home.isEmpty {
+            return URL(fileURLWithPath: (home as NSString).expandingTildeInPath)
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".auditsync")
+    }
+
+    /// Prints the JSON document with --json, otherwise the human text.
+    func emit(_ document: @autoclosure () -> JSONValue, text: @autoclosure () -> String) {
+        if json {
+            Output.standard(document().encoded(pretty: true))
+        } else {
+            Output.standard(text())
+        }
+    }
+}
+
+enum Output {
+    static func standard(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

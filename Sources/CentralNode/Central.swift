@@ -1,0 +1,81 @@
+import AuditDomain
+import AuditReplica
+import Foundation
+import MergeCore
+import ReplicaStore
+import SQLiteKit
+
+/// The certification body's node: its audit programme and the merged replica of every audit,
+/// in one data directory (`central.sqlite`, evidence under `blobs/`).
+public final class Central {
+    public static let databaseName = "central.sqlite"
+    /// Who writes on the central's own replica.
+    public static let actor = "central"
+
+    public let directory: URL
+    public let replica: AuditReplica
+    public var store: ReplicaStore { replica.store }
+    var database: Database { store.database }
+
+    /// Creates a central node in `directory` (made if missing; refused if a node is there).
+    public static func initialize(at directory: URL, name: String, listen: ListenAddress = .default,
+                                  now: @escaping () -> UInt64 = ReplicaStore.wallClockMilliseconds) throws -> Central {
+        try requireLine(name, "central name")
+        let file = directory.appendingPathComponent(databaseName)
+        if FileManager.default.fileExists(atPath: file.path) { throw CentralError.alreadyInitialized(directory.path) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let central = try Central(directory: directory, create: true, now: now)
+        try central.database.transaction {
+            try central.setConfig("name", name)
+            try central.setConfig("listen", listen.description)
+        }
+        return central
+    }
+
+    /// Opens the central node in `directory`.
+    public convenience init(opening directory: URL, now: @escaping () -> UInt64 = ReplicaStore.wallClockMilliseconds) throws {
+        let file = directory.appendingPathComponent(Central.databaseName)
+        guard FileManager.default.fileExists(atPath: file.path) else { throw CentralError.notInitialized(directory.path) }
+        try self.init(directory: directory, create: false, now: now)
+    }
+
+    private init(directory: URL, create: Bool, now: @escaping () -> UInt64) throws {
+        self.directory = directory
+        let store = try ReplicaStore(path: directory.appendingPathComponent(Central.databaseName).path,
+                                     create: create, migrations: CentralSchema.migrations, now: now)
+        replica = AuditReplica(store: store, evidence: EvidenceStore(root: directory.appendingPathComponent("blobs")),
+                               actor: Central.actor)
+    }
+
+    public var node: NodeID { store.node }
+
+    public var name: String {
+        get throws { try config("name") ?? "" }
+    }
+
+    public var listenAddress: ListenAddress {
+        get throws { try config("listen").map { try ListenAddress(parsing: $0) } ?? .default }
+    }
+
+    func config(_ name: String) throws -> String? {
+        let query = try database.prepare("SELECT value FROM central_config WHERE name = ?")
+        query.bind(1, name)
+        defer { query.reset() }
+        return try query.step() ? query.text(0) : nil
+    }
+
+    func setConfig(_ name: String, _ value: String) throws {
+        let statement = try database.prepare("""
+            INSERT INTO central_config(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value
+            """)
+        statement.bind(1, name)
+        statement.bind(2, value)
+        try statement.run()
+    }
+
+    static func requireLine(_ text: String, _ what: String) throws {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw CentralError.emptyText(what: what) }
+        if text.contains(where: \.isNewline) { throw CentralError.lineBreak(what: what) }
+    }
+}

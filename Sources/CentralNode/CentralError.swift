@@ -1,0 +1,38 @@
+/// Why a central command cannot be carried out, and what to do about it.
+public enum CentralError: Error, Equatable, CustomStringConvertible {
+    case alreadyInitialized(String)
+    case notInitialized(String)
+    case invalidListenAddress(String)
+    case invalidIdentifier(what: String, value: String)
+    case duplicateAuditor(String)
+    case unknownAuditor(String)
+    case unknownClient(String)
+    case missingRole(auditor: String, role: String)
+    case emptyText(what: String)
+    case lineBreak(what: String)
+
+    public var description: String {
+        switch self {
+        case .alreadyInitialized(let path):
+            "a central node already exists in \(path); use it, or choose another directory with --data"
+        case .notInitialized(let path):
+            "no central node in \(path); create one with `auditsync central init --name NAME` (or pass --data DIR)"
+        case .invalidListenAddress(let text):
+            "'\(text)' is not a listen address; write HOST:PORT, e.g. 0.0.0.0:7420 or 127.0.0.1:0"
+        case .invalidIdentifier(let what, let value):
+            "'\(value)' is not a valid \(what) id; use letters, digits, '.', '_' and '-' (at most 64)"
+        case .duplicateAuditor(let id):
+            "auditor \(id) already exists"
+        case .unknownAuditor(let id):
+            "no auditor \(id); add one with `auditsync central auditor add --id \(id) --name NAME`"
+        case .unknownClient(let id):
+            "no client \(id); add one with `auditsync central client add --name NAME --site TEXT`"
+        case .missingRole(let auditor, let role):
+            "auditor \(auditor) does not have the \(role) role"
+        case .emptyText(let what):
+            "the \(what) is empty"
+        case .lineBreak(let what):
+            "the \(what) must fit on one line"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import SQLiteKit
+
+/// The central's own tables, beside the replica's in the same file. Append-only.
+///
+/// The audit programme — who the auditors and clients are — lives here; audits themselves are
+/// merge records (so they replicate to field nodes), and `audits` only numbers them.
+enum CentralSchema {
+    static let migrations: [Migrator.Migration] = [
+        .init("0101-central-programme", sql: """
+            CREATE TABLE central_config (
+                name TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE auditors (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                roles TEXT NOT NULL,
+                added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+            ) STRICT;
+            CREATE TABLE clients (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                sites TEXT NOT NULL,
+                added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+            ) STRICT;
+            CREATE TABLE audits (
+                id TEXT PRIMARY KEY NOT NULL,
+                client TEXT NOT NULL REFERENCES clients(id),
+                year INTEGER NOT NULL,
+                number INTEGER NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                UNIQUE (year, number)
+            ) STRICT;
+            """),
+    ]
+}

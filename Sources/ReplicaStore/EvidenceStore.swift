@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+
+/// Evidence files kept by content: each file is stored once under its SHA-256, so the same
+/// photo attached twice costs nothing and a stored file can always be checked against its name.
+///
+/// Layout: `ROOT/sha256/ab/abcdef…` (the first two hex digits fan the files out). A file is
+/// hashed while it is copied into `ROOT/tmp/`, then renamed into place: a crash leaves at worst
+/// a stray temporary file, never a half-written blob under a valid name.
+public struct EvidenceStore: Sendable {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    /// A stored blob: its SHA-256 in lowercase hex and its size in bytes.
+    public struct Blob: Equatable, Sendable {
+        public let sha256: String
+        public let size: Int64
+    }
+
+    /// Copies the file at `source` into the store.
+    public func add(fileAt source: URL) throws -> Blob {
+        guard let input = InputStream(url: source) else { throw EvidenceError.unreadable(source.path) }
+        input.open()
+        defer { input.close() }
+        let temporary = try makeTemporaryFile()
+        guard let output = OutputStream(url: temporary, append: false) else { throw EvidenceError.unwritable(temporary.path) }
+        output.open()
+        defer { output.close() }
+
+        var hasher = SHA256()
+        var size: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = input.read(&buffer, maxLength: buffer.count)
+            if count < 0 {
+                try? FileManager.default.removeItem(at: temporary)
+                throw EvidenceError.unreadable(source.path)
+            }
+            if count == 0 { break }
+            hasher.update(data: buffer[0..<count])
+            guard output.write(buffer, maxLength: count) == count else {
+                try? FileManager.default.removeItem(at: temporary)
+                throw EvidenceError.unwritable(temporary.path)
+            }
+            size += Int64(count)
+        }
+        output.close()
+        let digest = EvidenceStore.hex(hasher.finalize())
+        try settle(temporary, as: digest)
+        return Blob(sha256: digest, size: size)
+    }
+
+    /// Stores bytes received from elsewhere, refusing them unless they hash to `sha256`.
+    public func add(_ bytes: [UInt8], expecting sha256: String) throws -> Blob {
+        let digest = EvidenceStore.hex(SHA256.hash(data: bytes))
+        guard digest == sha256 else { throw EvidenceError.hashMismatch(expected: sha256, actual: digest) }
+        let temporary = try makeTemporaryFile()
+        try Data(bytes).write(to: temporary)
+        try settle(temporary, as: digest)
+        return Blob(sha256: digest, size: Int64(bytes.count))
+    }
+
+    public func contains(_ sha256: String) -> Bool {
+        FileManager.default.fileExists(atPath: url(for: sha256).path)
+    }
+
+    /// Where the blob lives (whether or not it is there yet).
+    public func url(for sha256: String) -> URL {
+        root.appendingPathComponent("sha256")
+            .appendingPathComponent(String(sha256.prefix(2)))
+            .appendingPathComponent(sha256)
+    }
+
+    /// Re-hashes a stored blob: true when the file is present and intact.
+    public func verify(_ sha256: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: url(for: sha256).path) else { return false }
+        return EvidenceStore.hex(SHA256.hash(data: data)) == sha256
+    }
+
+    private func makeTemporaryFile() throws -> URL {
+        let directory = root.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(UUID().uuidString)
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw EvidenceError.unwritable(file.path) }
+        return file
+    }
+
+    private func settle(_ temporary: URL, as sha256: String) throws {
+        let destination = url(for: sha256)
+        if FileManager.default.fileExists(atPath: destination.path) {
+            try FileManager.default.removeItem(at: temporary)
+            return
+        }
+        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // rename(2) is atomic: readers see no file or the whole file.
+        guard rename(temporary.path, destination.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw EvidenceError.unwritable(destination.path)
+        }
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+}
+
+public enum EvidenceError: Error, Equatable, CustomStringConvertible {
+    case unreadable(String)
+    case unwritable(String)
+    case hashMismatch(expected: String, actual: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "cannot read evidence file \(path); check the path and its permissions"
+        case .unwritable(let path): "cannot write \(path); check free disk space and permissions of the data directory"
+        case .hashMismatch(let expected, let actual):
+            "evidence content does not match its name (expected SHA-256 \(expected), got \(actual)); it was not stored"
+        }
+    }
+}
