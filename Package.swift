@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "AuditDomain", "AuditReplica", "CentralNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(name: "auditsync", dependencies: ["AuditSyncCLI"]),
@@ -72,7 +73,7 @@ let package = Package(
             dependencies: ["AuditReplica", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
         ),
         .testTarget(name: "CentralNodeTests", dependencies: ["CentralNode", "AuditReplica", "AuditDomain"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CanonicalJSON"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CanonicalJSON", "auditsync"]),
     ],
     swiftLanguageModes: [.v6]
 )

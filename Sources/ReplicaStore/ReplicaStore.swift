@@ -32,9 +32,12 @@ public final class ReplicaStore {
         if !create && !FileManager.default.fileExists(atPath: path) { throw ReplicaError.missing(path: path) }
         var options = databaseOptions
         options.create = create
+        // Look before changing anything: a file that is not a replica is left exactly as it was.
+        options.durableWAL = false
         do {
             database = try Database(path: path, options: options)
             if !create, try !ReplicaStore.hasReplicaSchema(database) { throw ReplicaError.notAReplica(path: path) }
+            if databaseOptions.durableWAL { try database.enableDurableWAL() }
             try Migrator(ReplicaSchema.migrations + migrations).migrate(database)
             let identity = try ReplicaStore.loadIdentity(database)
             node = identity.node

@@ -39,10 +39,7 @@ public final class Database {
         do {
             // The first statement reads the header: a file that is not a database fails here.
             try execute("PRAGMA cache_size = -\(options.cacheKiB)")
-            if options.durableWAL && !options.readOnly {
-                try execute("PRAGMA journal_mode = WAL")
-                try execute("PRAGMA synchronous = FULL")
-            }
+            if options.durableWAL && !options.readOnly { try enableDurableWAL() }
         } catch {
             sqlite3_close_v2(handle)
             throw error
@@ -51,6 +48,13 @@ public final class Database {
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// Write-ahead logging with a sync at every commit: readers never block the writer, and a
+    /// commit that returned survives a crash or power cut.
+    public func enableDurableWAL() throws(SQLiteError) {
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = FULL")
     }
 
     /// Runs one or more statements that return no rows.
