@@ -2,7 +2,7 @@
 /// replica stores nothing else, and `protocol/records.md` is its normative description:
 ///
 ///     u8      format version (1)
-///     u64 BE  clock: physical milliseconds << 16 | logical counter (below 2^63)
+///     u64 BE  clock: physical milliseconds (47 bits) << 16 | logical counter (below 2^63)
 ///     u64 BE  origin node id
 ///     string  entity   (varint length 1…64, UTF-8)
 ///     string  key      (varint length 1…1024, UTF-8)
@@ -102,7 +102,7 @@ extension MergeRecord {
         let offset = reader.offset
         let clock = try reader.readUInt64()
         let node = try reader.readUInt64()
-        guard clock >> 63 == 0 else { throw .malformed("clock is beyond 48 bits of milliseconds", at: offset) }
+        guard clock >> 63 == 0 else { throw .malformed("clock is beyond 47 bits of milliseconds", at: offset) }
         return Timestamp(packedClock: Int64(clock), node: NodeID(rawValue: node))
     }
 }

@@ -4,15 +4,16 @@
 /// Timestamps are totally ordered and unique per record: a node never stamps the same
 /// (milliseconds, counter) twice, and two nodes never share an id.
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// The largest physical time a timestamp can carry (48 bits: the year 10889).
-    public static let maxMilliseconds: UInt64 = (1 << 48) - 1
+    /// The largest physical time a timestamp can carry: 47 bits, so that the packed clock
+    /// (milliseconds << 16 | counter) stays a non-negative 64-bit integer. That is the year 6429.
+    public static let maxMilliseconds: UInt64 = (1 << 47) - 1
 
     public let milliseconds: UInt64
     public let counter: UInt16
     public let node: NodeID
 
     public init(milliseconds: UInt64, counter: UInt16, node: NodeID) {
-        precondition(milliseconds <= Timestamp.maxMilliseconds, "HLC physical time beyond 48 bits")
+        precondition(milliseconds <= Timestamp.maxMilliseconds, "HLC physical time beyond 47 bits")
         self.milliseconds = milliseconds
         self.counter = counter
         self.node = node

@@ -5,8 +5,9 @@ import Foundation
 /// photo attached twice costs nothing and a stored file can always be checked against its name.
 ///
 /// Layout: `ROOT/sha256/ab/abcdef…` (the first two hex digits fan the files out). A file is
-/// hashed while it is copied into `ROOT/tmp/`, then renamed into place: a crash leaves at worst
-/// a stray temporary file, never a half-written blob under a valid name.
+/// hashed while it is copied into `ROOT/tmp/`, synced, then renamed into place and the directory
+/// synced: a crash or power cut leaves at worst a stray temporary file, never a half-written
+/// blob under a valid name.
 public struct EvidenceStore: Sendable {
     public let root: URL
 
@@ -22,35 +23,36 @@ public struct EvidenceStore: Sendable {
 
     /// Copies the file at `source` into the store.
     public func add(fileAt source: URL) throws -> Blob {
-        guard let input = InputStream(url: source) else { throw EvidenceError.unreadable(source.path) }
-        input.open()
-        defer { input.close() }
+        guard let input = FileHandle(forReadingAtPath: source.path) else { throw EvidenceError.unreadable(source.path) }
+        defer { try? input.close() }
         let temporary = try makeTemporaryFile()
-        guard let output = OutputStream(url: temporary, append: false) else { throw EvidenceError.unwritable(temporary.path) }
-        output.open()
-        defer { output.close() }
-
-        var hasher = SHA256()
-        var size: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = input.read(&buffer, maxLength: buffer.count)
-            if count < 0 {
-                try? FileManager.default.removeItem(at: temporary)
-                throw EvidenceError.unreadable(source.path)
+        do {
+            let output = try FileHandle(forWritingTo: temporary)
+            defer { try? output.close() }
+            var hasher = SHA256()
+            var size: Int64 = 0
+            while true {
+                let chunk: Data
+                do {
+                    chunk = try input.read(upToCount: 256 * 1024) ?? Data()
+                } catch {
+                    throw EvidenceError.unreadable(source.path)
+                }
+                if chunk.isEmpty { break }
+                hasher.update(data: chunk)
+                try output.write(contentsOf: chunk)
+                size += Int64(chunk.count)
             }
-            if count == 0 { break }
-            hasher.update(data: buffer[0..<count])
-            guard output.write(buffer, maxLength: count) == count else {
-                try? FileManager.default.removeItem(at: temporary)
-                throw EvidenceError.unwritable(temporary.path)
-            }
-            size += Int64(count)
+            // On disk before it gets its name: after a power cut a blob is whole or absent.
+            try output.synchronize()
+            let digest = EvidenceStore.hex(hasher.finalize())
+            try settle(temporary, as: digest)
+            return Blob(sha256: digest, size: size)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            if error is EvidenceError { throw error }
+            throw EvidenceError.unwritable(temporary.path)
         }
-        output.close()
-        let digest = EvidenceStore.hex(hasher.finalize())
-        try settle(temporary, as: digest)
-        return Blob(sha256: digest, size: size)
     }
 
     /// Stores bytes received from elsewhere, refusing them unless they hash to `sha256`.
@@ -58,8 +60,17 @@ public struct EvidenceStore: Sendable {
         let digest = EvidenceStore.hex(SHA256.hash(data: bytes))
         guard digest == sha256 else { throw EvidenceError.hashMismatch(expected: sha256, actual: digest) }
         let temporary = try makeTemporaryFile()
-        try Data(bytes).write(to: temporary)
-        try settle(temporary, as: digest)
+        do {
+            let output = try FileHandle(forWritingTo: temporary)
+            defer { try? output.close() }
+            try output.write(contentsOf: bytes)
+            try output.synchronize()
+            try settle(temporary, as: digest)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            if error is EvidenceError { throw error }
+            throw EvidenceError.unwritable(temporary.path)
+        }
         return Blob(sha256: digest, size: Int64(bytes.count))
     }
 
@@ -99,6 +110,12 @@ public struct EvidenceStore: Sendable {
         guard rename(temporary.path, destination.path) == 0 else {
             try? FileManager.default.removeItem(at: temporary)
             throw EvidenceError.unwritable(destination.path)
+        }
+        // The new name is durable only once its directory is.
+        let directory = open(destination.deletingLastPathComponent().path, O_RDONLY)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
         }
     }
 

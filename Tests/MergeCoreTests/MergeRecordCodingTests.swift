@@ -606,9 +606,9 @@ final class MergeRecordCodingTests: XCTestCase {
         XCTAssertThrowsError(try record.validate(), "validate() accepted a clock the format refuses; encoded() would trap")
     }
 
-    func testMergeValueDecodingRefusesTrailingBytes() {
+    func testMergeValueDecodingRefusesTrailingBytes() throws {
         let bytes = MergeValue.int(7).encoded() + [0]
-        bytes.withUnsafeBytes { raw in
+        try bytes.withUnsafeBytes { raw in
             XCTAssertThrowsError(try MergeValue(decoding: raw))
             XCTAssertEqual(try MergeValue(decoding: UnsafeRawBufferPointer(rebasing: raw[..<9])), .int(7))
         }

@@ -15,9 +15,9 @@ private struct SplitMix64: RandomNumberGenerator {
 }
 
 final class MergeRuleTests: XCTestCase {
-    private let alice = NodeID(rawValue: 0xA11CE)
-    private let bob = NodeID(rawValue: 0xB0B)
-    private let carol = NodeID(rawValue: 0xCA201)
+    private let alice = NodeID(rawValue: 0xA)
+    private let bob = NodeID(rawValue: 0xB)
+    private let carol = NodeID(rawValue: 0xC)
 
     private func stamp(_ milliseconds: UInt64, _ node: NodeID, counter: UInt16 = 0) -> Timestamp {
         Timestamp(milliseconds: milliseconds, counter: counter, node: node)

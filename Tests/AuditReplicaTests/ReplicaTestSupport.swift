@@ -1,0 +1,84 @@
+import AuditDomain
+import Foundation
+import MergeCore
+import ReplicaStore
+import XCTest
+
+@testable import AuditReplica
+
+/// A wall clock the test moves by hand, shared by the replicas of one simulation.
+final class SimulatedClock {
+    var milliseconds: UInt64 = 1_780_000_000_000
+    func advance(_ delta: UInt64) { milliseconds += delta }
+}
+
+/// A temporary directory that removes itself.
+final class TemporaryDirectory {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("auditsync-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+enum ReplicaFixture {
+    static let auditID = "A-2026-0001"
+
+    /// A replica in its own folder of `directory`, on a file, whose clock is `clock` shifted by `skew`.
+    static func replica(_ name: String, in directory: URL, clock: SimulatedClock? = nil, skew: Int64 = 0) throws -> AuditReplica {
+        let home = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let now: () -> UInt64 = clock.map { clock in { UInt64(Int64(clock.milliseconds) + skew) } }
+            ?? ReplicaStore.wallClockMilliseconds
+        let store = try ReplicaStore(path: home.appendingPathComponent("replica.sqlite").path, create: true, now: now)
+        return AuditReplica(store: store, evidence: EvidenceStore(root: home.appendingPathComponent("blobs")), actor: name)
+    }
+
+    static func plan(lead: String = "alice", auditors: [String] = ["bob"],
+                     standards: [String] = ["iso42001:2023"]) -> AuditPlan {
+        AuditPlan(id: auditID, client: "C-0001", clientName: "Acme AI Ltd", sites: ["Dublin", "Cork"],
+                  standards: standards.map { StandardID($0) }, kind: .stage2, scope: "AI hiring assistants",
+                  lead: lead, auditors: auditors)
+    }
+
+    /// Every record of `source`, as a sync would deliver them.
+    static func records(of source: AuditReplica) throws -> [MergeRecord] {
+        try source.store.records(after: 0, limit: .max).map(\.record)
+    }
+
+    /// Delivers records and the evidence files they name.
+    static func deliver(_ records: [MergeRecord], from source: AuditReplica, to target: AuditReplica) throws {
+        let report = try target.store.apply(records)
+        XCTAssertEqual(report.rejected, [], "records refused")
+        for record in records where record.entity == AuditSchema.Entity.evidence && record.field == AuditSchema.EvidenceField.sha256 {
+            guard let sha = record.value.text, !target.evidence.contains(sha),
+                  let bytes = FileManager.default.contents(atPath: source.evidence.url(for: sha).path) else { continue }
+            _ = try target.evidence.add([UInt8](bytes), expecting: sha)
+        }
+    }
+
+    static func exchange(_ source: AuditReplica, _ target: AuditReplica) throws {
+        try deliver(records(of: source), from: source, to: target)
+    }
+
+    static func integrityCheck(_ replica: AuditReplica, file: StaticString = #filePath, line: UInt = #line) throws {
+        let check = try replica.store.database.prepare("PRAGMA integrity_check")
+        defer { check.reset() }
+        XCTAssertTrue(try check.step())
+        XCTAssertEqual(check.text(0), "ok", file: file, line: line)
+    }
+}
+
+/// Seeded, fast, reproducible randomness (SplitMix64).
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
