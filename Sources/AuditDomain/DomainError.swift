@@ -42,7 +42,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         case .itemNotInAudit(let item, let audit):
             "\(item) is not on the checklist of audit \(audit); `auditsync field checklist --audit \(audit)` lists it"
         case .unknownAudit(let id):
-            "no audit \(id) on this node; list the audits you can see with `audits`"
+            "no audit \(id) on this node; check the audit id (`central audit create` printed it)"
         case .unknownFinding(let id):
             "no finding \(id) on this node"
         case .unknownEvidence(let id):

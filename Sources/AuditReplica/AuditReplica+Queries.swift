@@ -47,3 +47,44 @@ extension AuditReplica {
         }
     }
 }
+
+/// One write in the history of a field, and what became of it.
+public struct FieldWriteHistory: Equatable, Sendable {
+    public enum Standing: Hashable, Sendable {
+        /// The field's current value.
+        case current
+        /// A concurrent write that lost and is still listed as a conflict.
+        case conflict
+        /// Overwritten by a later write whose author had seen it.
+        case superseded(by: Timestamp)
+    }
+
+    public let record: MergeRecord
+    public let standing: Standing
+}
+
+extension AuditReplica {
+    /// Every write ever made to one field of an audit, oldest first, with its standing: the audit
+    /// trail of who wrote what, when, from which node.
+    /// - Parameters:
+    ///   - member: the audit id for the audit's own fields, else the member's id within the audit
+    ///     (`iso42001:2023/6.1.2` for a checklist item, `F-…` for a finding).
+    public func history(audit: String, entity: String, member: String, field: String) throws -> [FieldWriteHistory] {
+        _ = try plan(of: audit)
+        let key = entity == AuditSchema.Entity.audit ? audit : AuditSchema.memberKey(audit: audit, member: member)
+        let records = try store.history(of: FieldID(entity: entity, key: key, field: field))
+        let register = FieldRegister(records)
+        let conflicts = Set(register.conflicts.map(\.timestamp))
+        return records.map { record in
+            let standing: FieldWriteHistory.Standing
+            if record.timestamp == register.winner?.timestamp {
+                standing = .current
+            } else if conflicts.contains(record.timestamp) {
+                standing = .conflict
+            } else {
+                standing = .superseded(by: register.supersedingRecord(of: record.timestamp)?.timestamp ?? record.timestamp)
+            }
+            return FieldWriteHistory(record: record, standing: standing)
+        }
+    }
+}

@@ -9,27 +9,34 @@ public enum CommandLineMain {
         do {
             command = try AuditSyncCommand.parseAsRoot(arguments)
         } catch {
-            let code = AuditSyncCommand.exitCode(for: error)
-            if code == .success {
-                // --help and --version: the full text, on standard output.
-                Output.standard(AuditSyncCommand.fullMessage(for: error))
-                return 0
-            }
-            let message = AuditSyncCommand.message(for: error)
-                .split(separator: "\n").first.map(String.init) ?? "invalid command line"
-            let usage = helpHint(arguments)
-            Output.error("error: \(lowercasedFirst(message)) (see `\(usage) --help`)")
-            return 2
+            return report(error, arguments: arguments)
         }
         do {
             try command.run()
             return 0
-        } catch let exit as ExitCode {
-            return exit.rawValue
         } catch {
-            Output.error("error: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
-            return 1
+            return report(error, arguments: arguments)
         }
+    }
+
+    /// Help requests print their text and succeed; usage errors exit 2 with a hint; everything
+    /// else — the command's own failures — exits 1 with the error's own words.
+    private static func report(_ error: Error, arguments: [String]) -> Int32 {
+        if let exit = error as? ExitCode { return exit.rawValue }
+        let code = AuditSyncCommand.exitCode(for: error)
+        if code == .success {
+            // --help, --version, or a command group run without its subcommand.
+            Output.standard(AuditSyncCommand.fullMessage(for: error))
+            return 0
+        }
+        if code == .validationFailure {
+            let message = AuditSyncCommand.message(for: error)
+                .split(separator: "\n").first.map(String.init) ?? "invalid command line"
+            Output.error("error: \(lowercasedFirst(message)) (see `\(helpHint(arguments)) --help`)")
+            return 2
+        }
+        Output.error("error: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
+        return 1
     }
 
     /// `auditsync central audit create`: the known command words the user typed, for the hint.

@@ -16,7 +16,9 @@ struct GlobalOptions: ParsableArguments {
         if let home = ProcessInfo.processInfo.environment["AUDITSYNC_HOME"], !home.isEmpty {
             return URL(fileURLWithPath: (home as NSString).expandingTildeInPath)
         }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".auditsync")
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        return home.appendingPathComponent(".auditsync")
     }
 
     /// Prints the JSON document with --json, otherwise the human text.

@@ -62,8 +62,9 @@ public struct ClockSkewError: Error, Equatable, Sendable, CustomStringConvertibl
     public var aheadSeconds: UInt64 { (timestamp.milliseconds - now) / 1000 }
 
     public var description: String {
-        "a record from node \(timestamp.node) is stamped \(aheadSeconds) s in the future "
-            + "(more than the allowed \(maxSkewMilliseconds / 1000) s of clock skew); "
-            + "fix the clock of that node, then sync again — nothing was dropped"
+        "a record from node \(timestamp.node) is stamped \(aheadSeconds) s ahead of this node's clock "
+            + "(more than the allowed \(maxSkewMilliseconds / 1000) s of skew); "
+            + "fix the clock of whichever machine is wrong (this one or that node; use automatic network time), "
+            + "then sync again — nothing was dropped"
     }
 }

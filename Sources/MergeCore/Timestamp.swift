@@ -24,7 +24,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     public var packedClock: Int64 { Int64(milliseconds << 16 | UInt64(counter)) }
 
     public init(packedClock: Int64, node: NodeID) {
-        let bits = UInt64(bitPattern: packedClock)
+        // Stored and decoded clocks are below 2^63; dropping the sign bit keeps a damaged value
+        // from trapping (the decoder refuses such a clock before it gets here).
+        let bits = UInt64(bitPattern: packedClock) & 0x7FFF_FFFF_FFFF_FFFF
         self.init(milliseconds: bits >> 16, counter: UInt16(truncatingIfNeeded: bits), node: node)
     }
 

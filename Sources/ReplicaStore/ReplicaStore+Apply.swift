@@ -57,8 +57,24 @@ extension ReplicaStore {
             var report = ApplyReport()
             var records: [MergeRecord] = []
             for write in writes {
+                var shown = try currentStamps(of: write.id)
+                var timestamp = stamp
+                // A record names at most `seenCount` values. A field showing more (a crowd of
+                // concurrent writers) is resolved by a chain of writes of the same value, each
+                // seeing a share of them and the link before it; the last link wins.
+                while shown.count > MergeRecord.Limits.seenCount {
+                    let share = Array(shown.prefix(MergeRecord.Limits.seenCount - 1))
+                    shown.removeFirst(share.count)
+                    let link = MergeRecord(entity: write.id.entity, key: write.id.key, field: write.id.field,
+                                           value: write.value, timestamp: timestamp, seen: share)
+                    try link.validate()
+                    try applyValidated(link, report: &report)
+                    records.append(link)
+                    shown.append(timestamp)
+                    timestamp = tick()
+                }
                 let record = MergeRecord(entity: write.id.entity, key: write.id.key, field: write.id.field,
-                                         value: write.value, timestamp: stamp, seen: try currentStamps(of: write.id))
+                                         value: write.value, timestamp: timestamp, seen: shown)
                 try record.validate()
                 try applyValidated(record, report: &report)
                 records.append(record)

@@ -225,3 +225,24 @@ final class AuditOperationTests: XCTestCase {
         XCTAssertEqual(try alice.document(audit: audit)["summary"]?["results"]?["conform"], 1)
     }
 }
+
+extension AuditOperationTests {
+    func testTheHistoryOfAFieldKeepsEveryWriteWithItsStanding() throws {
+        let item = "iso42001:2023/6.1.2"
+        try alice.recordResult(audit: audit, item: item, result: .conform, note: nil)
+        try alice.recordResult(audit: audit, item: item, result: .nonconform, note: nil)   // sequential
+        try bob.recordResult(audit: audit, item: item, result: .notAudited, note: nil)     // concurrent
+        try ReplicaFixture.exchange(bob, alice)
+        let history = try alice.history(audit: audit, entity: AuditSchema.Entity.item, member: item,
+                                        field: AuditSchema.ItemField.result)
+        XCTAssertEqual(Set(history.map(\.record.value)), [.text("conform"), .text("nonconform"), .text("not-audited")])
+        XCTAssertEqual(history.count, 3)
+        let first = try XCTUnwrap(history.first { $0.record.value == .text("conform") })
+        let second = try XCTUnwrap(history.first { $0.record.value == .text("nonconform") })
+        XCTAssertEqual(first.standing, .superseded(by: second.record.timestamp))
+        XCTAssertEqual(Set(history.map(\.standing)).count, 3, "one current, one conflict, one superseded")
+        XCTAssertTrue(history.contains { $0.standing == .current })
+        XCTAssertTrue(history.contains { $0.standing == .conflict })
+        XCTAssertEqual(history.map(\.record.timestamp), history.map(\.record.timestamp).sorted())
+    }
+}

@@ -386,10 +386,20 @@ final class CentralCommandTests: XCTestCase {
         XCTAssertEqual(version.stdout, "0.2.0\n")
     }
 
+    /// A command group run bare shows its help, as `CleanExit.helpRequest` means, not an error.
+    func testCommandGroupsWithoutASubcommandShowTheirHelp() throws {
+        for arguments in [[], ["central"], ["central", "audit"]] {
+            let result = try CLI.run(arguments)
+            XCTAssertEqual(result.status, 0, "\(result)")
+            XCTAssertEqual(result.stderr, "", "\(result)")
+            XCTAssertTrue(result.stdout.contains("USAGE: auditsync"), "\(result)")
+        }
+    }
+
     func testUnknownSubcommandIsBadUsage() throws {
         XCTAssertEqual(assertFailure(try CLI.run(["central", "bogus"]), status: 2),
                        "error: unexpected argument 'bogus' (see `auditsync central --help`)")
-        XCTAssertEqual(assertFailure(try CLI.run(["bogus", "--json"]), status: 2),
+        XCTAssertEqual(assertFailure(try CLI.run(["bogus"]), status: 2),
                        "error: unexpected argument 'bogus' (see `auditsync --help`)")
         assertFailure(try CLI.run(["central", "audit", "bogus"]), status: 2)
         assertFailure(try CLI.run(["central", "audit", "create", "--client", "C-0001"]), status: 2)

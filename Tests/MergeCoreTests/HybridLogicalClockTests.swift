@@ -1,12 +1,5 @@
-import Foundation
 import XCTest
 @testable import MergeCore
-
-/// Tests that reproduce a known bug skip unless `AUDITSYNC_RUN_KNOWN_BUGS` is set, so the suite
-/// stays green while the bug is open and the reproduction can still be run (and seen to fail).
-private func skipKnownBug(_ reason: String) throws {
-    if ProcessInfo.processInfo.environment["AUDITSYNC_RUN_KNOWN_BUGS"] == nil { throw XCTSkip("BUG: \(reason)") }
-}
 
 /// SplitMix64: a tiny seeded generator, so every property case can be replayed from its seed.
 private struct SplitMix64: RandomNumberGenerator {
@@ -115,15 +108,16 @@ final class HybridLogicalClockTests: XCTestCase {
         XCTAssertEqual(previous, Timestamp(milliseconds: base + 1, counter: 9, node: nodeA))
     }
 
-    // BUG: Timestamp.maxMilliseconds is 2^48 - 1 and `tick` clamps the wall clock to it, but the
-    // packed clock (and so the record format and the replica's INTEGER columns) holds only
-    // 47 bits of milliseconds: `packedClock` converts a UInt64 ≥ 2^63 to Int64 and traps.
-    func testTickNeverStampsATimeThePackedClockCannotCarry() throws {
-        try skipKnownBug("tick(now:) clamps to Timestamp.maxMilliseconds = 2^48-1, beyond the 47 bits packedClock can hold (packedClock then traps)")
+    func testTickNeverStampsATimeThePackedClockCannotCarry() {
+        // The packed clock (milliseconds << 16 | counter) must stay a non-negative Int64.
+        XCTAssertEqual(Timestamp.maxMilliseconds, packableMilliseconds)
         var clock = HybridLogicalClock(node: nodeA)
         let stamp = clock.tick(now: .max)
-        XCTAssertLessThanOrEqual(stamp.milliseconds, packableMilliseconds,
-                                 "tick stamped \(stamp.milliseconds) ms; packedClock traps beyond 2^47 - 1")
+        XCTAssertEqual(stamp.milliseconds, packableMilliseconds, "a wall clock beyond the range is clamped")
+        XCTAssertGreaterThanOrEqual(stamp.packedClock, 0)
+        let latest = Timestamp(milliseconds: Timestamp.maxMilliseconds, counter: .max, node: nodeA)
+        XCTAssertEqual(latest.packedClock, Int64.max)
+        XCTAssertEqual(Timestamp(packedClock: latest.packedClock, node: nodeA), latest)
     }
 
     // MARK: observe
@@ -154,6 +148,16 @@ final class HybridLogicalClockTests: XCTestCase {
         XCTAssertGreaterThan(clock.tick(now: base), remote)
     }
 
+    func testObserveOfTheSameMillisecondWithAHigherCounterSortsTheNextTickAfterIt() throws {
+        var clock = HybridLogicalClock(node: nodeB)
+        _ = clock.tick(now: base)
+        let remote = Timestamp(milliseconds: base, counter: 7, node: nodeA)
+        try clock.observe(remote, now: base)
+        let next = clock.tick(now: base)
+        XCTAssertEqual(next, Timestamp(milliseconds: base, counter: 8, node: nodeB))
+        XCTAssertGreaterThan(next, remote)
+    }
+
     func testObserveOfAnExhaustedCounterMakesTheNextTickBorrow() throws {
         var clock = HybridLogicalClock(node: nodeA)
         let remote = Timestamp(milliseconds: base, counter: .max, node: nodeB)
@@ -174,8 +178,11 @@ final class HybridLogicalClockTests: XCTestCase {
                 now = UInt64(Int64(now) + Int64.random(in: -5_000...5_000, using: &random))
                 if Bool.random(using: &random) {
                     // A remote stamp anywhere from an hour behind to the edge of the allowed skew.
+                    // Often in this clock's own millisecond, where the counter decides.
                     let offset = Int64.random(in: -3_600_000...Int64(clock.maxSkewMilliseconds), using: &random)
-                    let remote = Timestamp(milliseconds: UInt64(Int64(now) + offset),
+                    let sameMillisecond = Int.random(in: 0..<3, using: &random) == 0
+                        && clock.last.milliseconds <= now + clock.maxSkewMilliseconds
+                    let remote = Timestamp(milliseconds: sameMillisecond ? clock.last.milliseconds : UInt64(Int64(now) + offset),
                                            counter: UInt16.random(in: 0...UInt16.max, using: &random),
                                            node: NodeID(rawValue: random.next()))
                     do {

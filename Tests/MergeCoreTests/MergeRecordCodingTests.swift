@@ -1,4 +1,3 @@
-import Foundation
 import XCTest
 @testable import MergeCore
 
@@ -15,16 +14,10 @@ private struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// Tests that reproduce a known bug skip unless `AUDITSYNC_RUN_KNOWN_BUGS` is set, so the suite
-/// stays green while the bug is open and the reproduction can still be run (and seen to fail).
-private func skipKnownBug(_ reason: String) throws {
-    if ProcessInfo.processInfo.environment["AUDITSYNC_RUN_KNOWN_BUGS"] == nil { throw XCTSkip("BUG: \(reason)") }
-}
-
 /// Random records within (or, when asked, just outside) the format's limits.
 private struct RecordGenerator {
     /// The largest physical time the format carries: the clock word stays below 2^63.
-    static let maxPackableMilliseconds: UInt64 = (1 << 47) - 1
+    static let maxPackableMilliseconds: UInt64 = Timestamp.maxMilliseconds
 
     /// One- to four-byte characters, a combining mark and a control character.
     static let alphabet: [String] = ["a", "Z", "0", "/", ":", ".", " ", "-", "é", "ß", "Ж", "日", "本", "€", "🙂", "👩‍⚖️",
@@ -482,6 +475,11 @@ final class MergeRecordCodingTests: XCTestCase {
         raw = RawRecord()
         raw.seen = [(1 << 63 | 1, 0x42)]
         assertMalformed(raw.bytes)
+        // The largest clock word there is decodes to the latest timestamp.
+        raw = RawRecord()
+        raw.clock = UInt64(Int64.max)
+        XCTAssertEqual(try MergeRecord(decoding: raw.bytes).timestamp,
+                       Timestamp(milliseconds: Timestamp.maxMilliseconds, counter: .max, node: NodeID(rawValue: raw.node)))
     }
 
     // MARK: Fuzzing
@@ -593,17 +591,6 @@ final class MergeRecordCodingTests: XCTestCase {
                 XCTFail("seed \(seed): validate() \(validates ? "accepts" : "refuses") but the decoder \(decodes ? "accepts" : "refuses") \(record)")
             }
         }
-    }
-
-    // BUG: a Timestamp may carry up to 2^48 - 1 milliseconds (Timestamp.maxMilliseconds), but the
-    // format holds only 47 bits (the decoder refuses a clock word with the top bit set). validate()
-    // accepts such a record, and encoded() then traps in `packedClock` (Int64(UInt64) overflow)
-    // instead of refusing it, so an in-memory record can pass validation and crash the writer.
-    func testValidateRefusesATimestampBeyondFortySevenBitsOfMilliseconds() throws {
-        try skipKnownBug("validate() accepts milliseconds ≥ 2^47, which encoded() cannot encode (packedClock traps)")
-        let record = MergeRecord(entity: "audit", key: "A-1", field: "status", value: .null,
-                                 timestamp: Timestamp(milliseconds: 1 << 47, counter: 0, node: NodeID(rawValue: 1)))
-        XCTAssertThrowsError(try record.validate(), "validate() accepted a clock the format refuses; encoded() would trap")
     }
 
     func testMergeValueDecodingRefusesTrailingBytes() throws {

@@ -23,8 +23,20 @@ struct CentralInit: ParsableCommand {
     @Option(help: ArgumentHelp("Where `central serve` listens (default 0.0.0.0:7420).", valueName: "host:port"))
     var listen: String?
 
+    func validate() throws {
+        _ = try listenAddress()
+    }
+
+    private func listenAddress() throws -> ListenAddress {
+        do {
+            return try listen.map { text throws(CentralError) in try ListenAddress(parsing: text) } ?? .default
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() throws {
-        let address = try listen.map { try ListenAddress(parsing: $0) } ?? .default
+        let address = try listenAddress()
         let central = try Central.initialize(at: global.dataDirectory, name: name, listen: address)
         global.emit(
             ["id": .string(central.node.hex), "name": .string(name), "listen": .string(address.description),
