@@ -60,20 +60,23 @@ let package = Package(
         .executableTarget(name: "auditsync", dependencies: ["AuditSyncCLI"]),
         .executableTarget(
             name: "auditsync-bench",
-            dependencies: ["MergeCore", "ReplicaStore", "SQLiteKit", "CanonicalJSON"]
+            dependencies: ["MergeCore", "ReplicaStore", "SQLiteKit", "CanonicalJSON", "TestSupport"]
         ),
 
-        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"]),
-        .testTarget(name: "AuditDomainTests", dependencies: ["AuditDomain"]),
-        .testTarget(name: "MergeCoreTests", dependencies: ["MergeCore"]),
-        .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
-        .testTarget(name: "ReplicaStoreTests", dependencies: ["ReplicaStore", "MergeCore", "SQLiteKit"]),
+        // Seeded randomness and scratch directories for tests, simulations and the benchmark.
+        .target(name: "TestSupport"),
+
+        .testTarget(name: "CanonicalJSONTests", dependencies: ["TestSupport", "CanonicalJSON"]),
+        .testTarget(name: "AuditDomainTests", dependencies: ["TestSupport", "AuditDomain"]),
+        .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),
+        .testTarget(name: "SQLiteKitTests", dependencies: ["TestSupport", "SQLiteKit"]),
+        .testTarget(name: "ReplicaStoreTests", dependencies: ["TestSupport", "ReplicaStore", "MergeCore", "SQLiteKit"]),
         .testTarget(
             name: "AuditReplicaTests",
-            dependencies: ["AuditReplica", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
+            dependencies: ["TestSupport", "AuditReplica", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
         ),
-        .testTarget(name: "CentralNodeTests", dependencies: ["CentralNode", "AuditReplica", "AuditDomain"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CanonicalJSON", "auditsync"]),
+        .testTarget(name: "CentralNodeTests", dependencies: ["TestSupport", "CentralNode", "AuditReplica", "AuditDomain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "CanonicalJSON", "auditsync"]),
     ],
     swiftLanguageModes: [.v6]
 )

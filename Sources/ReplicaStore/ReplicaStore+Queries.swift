@@ -43,15 +43,7 @@ extension ReplicaStore {
             """)
         query.bind(1, entity)
         bindScope(query, scope, from: 2)
-        var states: [FieldState] = []
-        try query.forEachRow { row in
-            states.append(FieldState(
-                id: FieldID(entity: entity, key: row.text(0), field: row.text(1)),
-                value: try row.withBlob(2) { try MergeValue(decoding: $0) },
-                timestamp: Timestamp(packedClock: row.int64(3), node: NodeID(rawValue: UInt64(bitPattern: row.int64(4)))),
-                conflictCount: row.int(5)))
-        }
-        return states
+        return try fieldStateRows(query, entity: entity)
     }
 
     /// Current values of every field of every `entity`, by key then field.
@@ -60,15 +52,7 @@ extension ReplicaStore {
             SELECT key, field, value, clock, node, conflicts FROM field_state WHERE entity = ?1 ORDER BY key, field
             """)
         query.bind(1, entity)
-        var states: [FieldState] = []
-        try query.forEachRow { row in
-            states.append(FieldState(
-                id: FieldID(entity: entity, key: row.text(0), field: row.text(1)),
-                value: try row.withBlob(2) { try MergeValue(decoding: $0) },
-                timestamp: Timestamp(packedClock: row.int64(3), node: NodeID(rawValue: UInt64(bitPattern: row.int64(4)))),
-                conflictCount: row.int(5)))
-        }
-        return states
+        return try fieldStateRows(query, entity: entity)
     }
 
     /// Keys of `entity` that end with `suffix` (a member id), for lookups by id alone.
@@ -85,24 +69,22 @@ extension ReplicaStore {
 
     /// The current value of one field, if anyone wrote it.
     public func fieldState(_ id: FieldID) throws -> FieldState? {
-        try fieldStates(entity: id.entity, keys: [id.key]).first { $0.id == id }
+        let query = try cachedStatement("""
+            SELECT key, field, value, clock, node, conflicts FROM field_state WHERE entity = ?1 AND key = ?2 AND field = ?3
+            """)
+        bindField(query, id)
+        return try fieldStateRows(query, entity: id.entity).first
     }
 
-    private func fieldStates(entity: String, keys: [String]) throws -> [FieldState] {
-        let query = try cachedStatement("""
-            SELECT field, value, clock, node, conflicts FROM field_state WHERE entity = ?1 AND key = ?2 ORDER BY field
-            """)
+    /// Rows of (key, field, value, clock, node, conflicts) as field states.
+    private func fieldStateRows(_ query: Statement, entity: String) throws -> [FieldState] {
         var states: [FieldState] = []
-        for key in keys {
-            query.bind(1, entity)
-            query.bind(2, key)
-            try query.forEachRow { row in
-                states.append(FieldState(
-                    id: FieldID(entity: entity, key: key, field: row.text(0)),
-                    value: try row.withBlob(1) { try MergeValue(decoding: $0) },
-                    timestamp: Timestamp(packedClock: row.int64(2), node: NodeID(rawValue: UInt64(bitPattern: row.int64(3)))),
-                    conflictCount: row.int(4)))
-            }
+        try query.forEachRow { row in
+            states.append(FieldState(
+                id: FieldID(entity: entity, key: row.text(0), field: row.text(1)),
+                value: try row.withBlob(2) { try MergeValue(decoding: $0) },
+                timestamp: Timestamp(packedClock: row.int64(3), node: NodeID(rawValue: UInt64(bitPattern: row.int64(4)))),
+                conflictCount: row.int(5)))
         }
         return states
     }

@@ -1,4 +1,5 @@
 import MergeCore
+import TestSupport
 
 /// A deterministic stream of merge records shaped like field work: mostly first writes of new
 /// fields, then sequential overwrites (the writer saw the current value), and concurrent writes
@@ -84,15 +85,3 @@ struct MergeWorkload: Sequence {
     }
 }
 
-/// A small, fast, seedable generator (Steele, Lea and Flood), so a run can be repeated exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -3,6 +3,7 @@ import CanonicalJSON
 import Foundation
 import MergeCore
 import ReplicaStore
+import TestSupport
 import XCTest
 
 @testable import AuditReplica

@@ -3,6 +3,7 @@ import CanonicalJSON
 import Foundation
 import MergeCore
 import ReplicaStore
+import TestSupport
 import XCTest
 
 @testable import AuditReplica
@@ -27,7 +28,7 @@ final class ConvergencePropertyTests: XCTestCase {
 
     /// Runs one seeded simulation; returns how many fields ended with conflicts listed.
     private func simulate(seed: UInt64) throws -> Int {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let directory = try TemporaryDirectory()
         let clock = SimulatedClock()
         let replicaCount = 3 + Int(random.next() % 3)
@@ -113,7 +114,7 @@ final class ConvergencePropertyTests: XCTestCase {
     }
 
     private func randomOperation(on replica: AuditReplica, audit: String, directory: URL,
-                                 random: inout SeededGenerator) throws {
+                                 random: inout SplitMix64) throws {
         let findings = try knownFindings(replica, audit: audit)
         switch random.next() % 10 {
         case 0, 1, 2, 3:

@@ -5,21 +5,12 @@ import ReplicaStore
 import XCTest
 
 @testable import AuditReplica
+import TestSupport
 
 /// A wall clock the test moves by hand, shared by the replicas of one simulation.
 final class SimulatedClock {
     var milliseconds: UInt64 = 1_780_000_000_000
     func advance(_ delta: UInt64) { milliseconds += delta }
-}
-
-/// A temporary directory that removes itself.
-final class TemporaryDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("auditsync-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 enum ReplicaFixture {
@@ -70,15 +61,3 @@ enum ReplicaFixture {
     }
 }
 
-/// Seeded, fast, reproducible randomness (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
