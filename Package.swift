@@ -30,6 +30,10 @@ let package = Package(
         .target(name: "CanonicalJSON"),
         .target(name: "AuditDomain"),
         .target(name: "MergeCore"),
+        .target(name: "NoiseProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "WireProtocol", dependencies: ["NoiseProtocol"]),
+        // The event loop at the edge: libuv TCP, the only module that imports CLibUV.
+        .target(name: "Transport", dependencies: ["CLibUV", "WireProtocol", "NoiseProtocol"]),
 
         // Storage.
         .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
@@ -45,7 +49,10 @@ let package = Package(
         ),
         .target(
             name: "CentralNode",
-            dependencies: ["AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "CanonicalJSON"]
+            dependencies: [
+                "AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "CanonicalJSON",
+                "NoiseProtocol", "WireProtocol", "Transport",
+            ]
         ),
 
         // The command line at the top.
@@ -53,6 +60,7 @@ let package = Package(
             name: "AuditSyncCLI",
             dependencies: [
                 "AuditDomain", "AuditReplica", "CentralNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
+                "Transport", "WireProtocol", "NoiseProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -76,6 +84,13 @@ let package = Package(
             dependencies: ["TestSupport", "AuditReplica", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
         ),
         .testTarget(name: "CentralNodeTests", dependencies: ["TestSupport", "CentralNode", "AuditReplica", "AuditDomain"]),
+        .testTarget(
+            name: "NoiseProtocolTests",
+            dependencies: ["TestSupport", "NoiseProtocol"],
+            exclude: ["Vectors"]
+        ),
+        .testTarget(name: "WireProtocolTests", dependencies: ["TestSupport", "WireProtocol", "NoiseProtocol"]),
+        .testTarget(name: "TransportTests", dependencies: ["TestSupport", "Transport", "WireProtocol", "NoiseProtocol"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "CanonicalJSON", "auditsync"]),
     ],
     swiftLanguageModes: [.v6]

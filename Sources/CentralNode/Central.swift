@@ -26,6 +26,7 @@ public final class Central {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let central = try Central(directory: directory, create: true, now: now)
+        _ = try central.staticKey()
         try central.database.transaction {
             try central.setConfig("name", name)
             try central.setConfig("listen", listen.description)

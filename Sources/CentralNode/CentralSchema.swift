@@ -32,5 +32,15 @@ enum CentralSchema {
                 UNIQUE (year, number)
             ) STRICT;
             """),
+        .init("0102-node-keys", sql: """
+            CREATE TABLE nodes (
+                id TEXT PRIMARY KEY NOT NULL,
+                public_key BLOB NOT NULL UNIQUE,
+                auditor TEXT NOT NULL REFERENCES auditors(id),
+                enrolled_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                revoked_at TEXT,
+                revoke_reason TEXT
+            ) STRICT;
+            """),
     ]
 }

@@ -1,0 +1,126 @@
+import ArgumentParser
+import CanonicalJSON
+import CentralNode
+import Dispatch
+import Foundation
+import Transport
+import WireProtocol
+
+struct CentralServe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Accept field nodes over the encrypted AuditSync protocol until stopped.",
+        discussion: """
+            Listens on --listen (default: the address given at `central init`, else 0.0.0.0:7420; \
+            port 0 picks a free port) and prints `listening on HOST:PORT` once ready. Only field \
+            nodes whose key is enrolled get past the handshake; the rest are refused with a reason \
+            on the channel. Connections and refusals are logged on stderr. SIGINT or SIGTERM \
+            stops it cleanly: connected nodes are told, every connection is closed.
+
+            Example:
+              auditsync central serve --listen 0.0.0.0:7420 --data /var/lib/auditsync
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Where to listen; port 0 picks a free port.", valueName: "host:port"))
+    var listen: String?
+
+    func validate() throws {
+        if let listen {
+            do {
+                _ = try ListenAddress(parsing: listen)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    func run() throws {
+        let central = try global.openCentral()
+        let address = try listen.map { try ListenAddress(parsing: $0) } ?? central.listenAddress
+        let name = try central.name
+        let hello = Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: name)
+        var configuration = SecureServer.Configuration(host: address.host, port: address.port,
+                                                       staticKey: try central.staticKey(), hello: hello)
+        configuration.maxConnections = 4096
+        let handler = CentralServer(nodes: try NodeDirectory(centralDirectory: global.dataDirectory),
+                                    centralName: name, log: ServeLog.write)
+        let loop = EventLoop(name: "auditsync-central")
+        let started = StartResult()
+        let ready = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                started.value = .success(try await SecureServer.start(on: loop, configuration: configuration,
+                                                                       handler: handler, log: ServeLog.write))
+            } catch {
+                started.value = .failure(error)
+            }
+            ready.signal()
+        }
+        ready.wait()
+        let server: SecureServer
+        switch started.value! {
+        case .success(let running):
+            server = running.server
+            global.emit(["listening": .string(running.address)], text: "listening on \(running.address)")
+        case .failure(let error):
+            loop.shutdown()
+            throw error
+        }
+
+        let signal = StopSignal.wait()
+        ServeLog.write("received \(signal); stopping")
+        let stopped = DispatchSemaphore(value: 0)
+        Task {
+            await server.stop()
+            stopped.signal()
+        }
+        stopped.wait()
+        loop.shutdown()
+        ServeLog.write("stopped")
+    }
+}
+
+/// The start-up outcome, handed from the starting task to the command's thread.
+private final class StartResult: @unchecked Sendable {
+    var value: Result<(server: SecureServer, address: String), Error>?
+}
+
+/// Lines on stderr, each with a UTC timestamp, written whole.
+enum ServeLog {
+    static let write: @Sendable (String) -> Void = { line in
+        let stamp = ISO8601.string(milliseconds: UInt64(Date().timeIntervalSince1970 * 1000))
+        FileHandle.standardError.write(Data("\(stamp) \(line)\n".utf8))
+    }
+}
+
+/// Blocks until SIGINT or SIGTERM arrives, and says which.
+enum StopSignal {
+    static func wait() -> String {
+        let received = DispatchSemaphore(value: 0)
+        let which = SignalName()
+        var sources: [DispatchSourceSignal] = []
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                which.set(name)
+                received.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        received.wait()
+        for source in sources { source.cancel() }
+        return which.get()
+    }
+}
+
+private final class SignalName: @unchecked Sendable {
+    private let lock = NSLock()
+    private var name = "a signal"
+    func set(_ value: String) { lock.withLock { name = value } }
+    func get() -> String { lock.withLock { name } }
+}

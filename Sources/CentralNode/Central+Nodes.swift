@@ -1,0 +1,63 @@
+import Foundation
+import NoiseProtocol
+import SQLiteKit
+
+/// A field node registered at this central: its id, the static key it proves in every
+/// handshake, and the auditor it belongs to.
+public struct RegisteredNode: Equatable, Sendable {
+    public let id: String
+    public let publicKey: [UInt8]
+    public let auditor: String
+    public let enrolledAt: String
+    public let revokedAt: String?
+}
+
+extension Central {
+    /// Registers a field node's static key for an auditor (enrollment does this).
+    public func registerNode(id: String, publicKey: [UInt8], auditor: String) throws {
+        guard publicKey.count == 32 else { throw CentralError.invalidIdentifier(what: "node key", value: "\(publicKey.count) bytes") }
+        guard try self.auditor(auditor) != nil else { throw CentralError.unknownAuditor(auditor) }
+        let insert = try database.prepare("INSERT INTO nodes(id, public_key, auditor) VALUES (?1, ?2, ?3)")
+        insert.bind(1, id)
+        insert.bind(2, blob: publicKey)
+        insert.bind(3, auditor)
+        try insert.run()
+    }
+
+    public func nodes() throws -> [RegisteredNode] {
+        try NodeDirectory.nodes(in: database, where: "", bind: { _ in })
+    }
+
+    /// The central's own long-term Noise key (created on first use).
+    public func staticKey() throws -> StaticKeyPair {
+        try StaticKeyFile.loadOrCreate(in: directory)
+    }
+}
+
+/// Looks nodes up by the key they proved. Reads the database on every call, so an enrollment or
+/// a revocation made by another process takes effect for the next handshake.
+public final class NodeDirectory {
+    private let database: Database
+
+    /// Opens its own connection: the server's loop thread must not share the command's.
+    public init(centralDirectory: URL) throws {
+        database = try Database(path: centralDirectory.appendingPathComponent(Central.databaseName).path,
+                                options: { var options = Database.Options(); options.create = false; return options }())
+    }
+
+    public func node(withKey key: [UInt8]) throws -> RegisteredNode? {
+        try NodeDirectory.nodes(in: database, where: "WHERE public_key = ?1") { $0.bind(1, blob: key) }.first
+    }
+
+    static func nodes(in database: Database, where clause: String, bind: (Statement) -> Void) throws -> [RegisteredNode] {
+        let query = try database.prepare(
+            "SELECT id, public_key, auditor, enrolled_at, revoked_at FROM nodes \(clause) ORDER BY enrolled_at, id")
+        bind(query)
+        var nodes: [RegisteredNode] = []
+        try query.forEachRow { row in
+            nodes.append(RegisteredNode(id: row.text(0), publicKey: row.blob(1), auditor: row.text(2),
+                                        enrolledAt: row.text(3), revokedAt: row.optionalText(4)))
+        }
+        return nodes
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import NoiseProtocol
+
+/// A node's long-term Noise key, kept in the data directory as 64 hex digits in a file only its
+/// owner can read (0600, in a 0700 directory). The public half is what the other side pins.
+public enum StaticKeyFile {
+    public static let relativePath = "keys/noise-static.key"
+
+    /// Loads the key, creating it on first use.
+    public static func loadOrCreate(in directory: URL) throws -> StaticKeyPair {
+        let file = directory.appendingPathComponent(relativePath)
+        if FileManager.default.fileExists(atPath: file.path) { return try load(file) }
+        let key = StaticKeyPair.generate()
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let text = key.privateKeyBytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "\n"
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw KeyFileError.unwritable(file.path)
+        }
+        return key
+    }
+
+    static func load(_ file: URL) throws -> StaticKeyPair {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw KeyFileError.tooOpen(file.path, mode: mode)
+        }
+        let text = (try String(contentsOf: file, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex, let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex),
+              let byte = UInt8(text[index..<next], radix: 16) {
+            bytes.append(byte)
+            index = next
+        }
+        guard bytes.count == 32, index == text.endIndex else { throw KeyFileError.malformed(file.path) }
+        return try StaticKeyPair(privateKeyBytes: bytes)
+    }
+}
+
+public enum KeyFileError: Error, Equatable, CustomStringConvertible {
+    case unwritable(String)
+    case tooOpen(String, mode: Int)
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .unwritable(let path): "cannot write the key file \(path); check the data directory's permissions"
+        case .tooOpen(let path, let mode):
+            "the key file \(path) can be read by others (mode \(String(mode, radix: 8))); run `chmod 600 \(path)`"
+        case .malformed(let path): "the key file \(path) is damaged (it must hold 64 hex digits); restore it from a backup"
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import NoiseProtocol
+import WireProtocol
+
+/// What a secure connection tells its owner, on the loop thread.
+protocol SecureConnectionOwner: AnyObject {
+    func connectionEstablished(_ connection: SecureConnection, peer: SecureSession.Peer)
+    func connection(_ connection: SecureConnection, received message: WireMessage)
+    func connectionClosed(_ connection: SecureConnection, reason: String)
+    /// The outgoing queue drained below the low-water mark after passing the high-water mark.
+    func connectionBecameWritable(_ connection: SecureConnection)
+}
+
+/// A TCP stream with a `SecureSession` on it: the edge where bytes from libuv meet the pure
+/// protocol core. It adds what only the edge can: timeouts, and backpressure — when the peer
+/// stops reading and our writes pile up past the stream's high-water mark, we stop reading its
+/// requests until they drain, so an unread peer cannot grow our memory.
+///
+/// Loop-thread only.
+public final class SecureConnection: @unchecked Sendable {
+    public struct Limits: Sendable {
+        public var handshakeTimeoutMilliseconds: UInt64 = 10_000
+        public var idleTimeoutMilliseconds: UInt64 = 120_000
+        public var maxMessagePayload = 4 << 20
+        /// Pending outgoing bytes above which the connection stops reading.
+        public var writeHighWaterMark = 4 << 20
+        public init() {}
+    }
+
+    let stream: TCPStream
+    private var session: SecureSession
+    weak var owner: SecureConnectionOwner?
+    private let timer: LoopTimer
+    private let limits: Limits
+    public private(set) var peer: SecureSession.Peer?
+    public let address: String
+    private var closeReason: String?
+    private var pausedForBackpressure = false
+    /// Set once the connection is on its way out: nothing more is delivered to the owner.
+    public private(set) var isClosing = false
+
+    init(stream: TCPStream, session: SecureSession, limits: Limits, owner: SecureConnectionOwner) {
+        self.stream = stream
+        self.session = session
+        self.limits = limits
+        self.owner = owner
+        address = stream.peerAddress
+        timer = LoopTimer(loop: stream.loop)
+        stream.highWaterMark = limits.writeHighWaterMark
+        stream.lowWaterMark = limits.writeHighWaterMark / 4
+        stream.delegate = self
+    }
+
+    public var loop: EventLoop { stream.loop }
+    public var isClosed: Bool { stream.isClosed }
+    public var pendingWriteBytes: Int { stream.pendingWriteBytes }
+
+    /// Starts reading; the initiator also sends Noise message 1.
+    func start() {
+        timer.schedule(after: limits.handshakeTimeoutMilliseconds) { [unowned self] in
+            close(reason: "handshake not finished within \(limits.handshakeTimeoutMilliseconds) ms")
+        }
+        if session.role == .initiator {
+            do {
+                stream.write(try session.start())
+            } catch {
+                close(reason: "\(error)")
+                return
+            }
+        }
+        stream.startReading()
+    }
+
+    /// Seals and queues a message. Messages queue even past the high-water mark (the caller
+    /// paces itself with `isWritable`); reading pauses until the queue drains.
+    public func send(_ message: WireMessage) {
+        loop.assertInLoop()
+        guard !stream.isClosed, !isClosing else { return }
+        do {
+            stream.write(try session.seal(message))
+        } catch {
+            close(reason: "\(error)")
+            return
+        }
+        if !stream.isWritable && !pausedForBackpressure {
+            pausedForBackpressure = true
+            stream.stopReading()
+        }
+    }
+
+    public var isWritable: Bool { stream.isWritable }
+
+    /// Says why in an `error` message (when the channel is up), then closes once it is flushed.
+    public func close(error: ChannelError) {
+        loop.assertInLoop()
+        guard !stream.isClosed, !isClosing else { return }
+        isClosing = true
+        if session.phase == .established, let sealed = try? session.seal(error.message) {
+            stream.write(sealed)
+        }
+        closeReason = closeReason ?? "\(error)"
+        timer.close()
+        stream.shutdownAndClose()
+    }
+
+    /// Closes at once, logging `reason`.
+    public func close(reason: String) {
+        loop.assertInLoop()
+        isClosing = true
+        closeReason = closeReason ?? reason
+        timer.close()
+        stream.close()
+    }
+
+    private func armIdleTimer() {
+        timer.schedule(after: limits.idleTimeoutMilliseconds) { [unowned self] in
+            close(error: ChannelError(.timeout, "nothing received for \(limits.idleTimeoutMilliseconds / 1000) s"))
+        }
+    }
+}
+
+extension SecureConnection: TCPStreamDelegate {
+    public func stream(_ stream: TCPStream, received bytes: UnsafeRawBufferPointer) {
+        let events: [SecureSession.Event]
+        do {
+            events = try session.receive(bytes)
+        } catch {
+            close(reason: "\(error)")
+            return
+        }
+        if session.phase == .established { armIdleTimer() }
+        for event in events where !isClosing {
+            switch event {
+            case .send(let bytes):
+                stream.write(bytes)
+            case .established(let peer):
+                self.peer = peer
+                owner?.connectionEstablished(self, peer: peer)
+            case .message(let message):
+                owner?.connection(self, received: message)
+            case .close(let error):
+                isClosing = true
+                closeReason = "\(error)"
+                timer.close()
+                stream.shutdownAndClose()
+            }
+        }
+    }
+
+    public func streamBecameWritable(_ stream: TCPStream) {
+        if pausedForBackpressure {
+            pausedForBackpressure = false
+            stream.startReading()
+        }
+        owner?.connectionBecameWritable(self)
+    }
+
+    public func streamClosed(_ stream: TCPStream, error: UVError?) {
+        timer.close()
+        let reason = closeReason ?? error.map { "\($0)" } ?? "closed by the peer"
+        owner?.connectionClosed(self, reason: reason)
+    }
+}
