@@ -91,7 +91,10 @@ let package = Package(
         ),
         .testTarget(name: "WireProtocolTests", dependencies: ["TestSupport", "WireProtocol", "NoiseProtocol"]),
         .testTarget(name: "TransportTests", dependencies: ["TestSupport", "Transport", "WireProtocol", "NoiseProtocol"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "CanonicalJSON", "auditsync"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "CanonicalJSON", "CentralNode", "Transport", "WireProtocol", "NoiseProtocol", "auditsync"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
