@@ -68,7 +68,10 @@ let package = Package(
         .executableTarget(name: "auditsync", dependencies: ["AuditSyncCLI"]),
         .executableTarget(
             name: "auditsync-bench",
-            dependencies: ["MergeCore", "ReplicaStore", "SQLiteKit", "CanonicalJSON", "TestSupport"]
+            dependencies: [
+                "MergeCore", "ReplicaStore", "SQLiteKit", "CanonicalJSON", "TestSupport",
+                "Transport", "WireProtocol", "NoiseProtocol",
+            ]
         ),
 
         // Seeded randomness and scratch directories for tests, simulations and the benchmark.

@@ -25,6 +25,8 @@ public final class Central {
         if FileManager.default.fileExists(atPath: file.path) { throw CentralError.alreadyInitialized(directory.path) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        // A directory the operator made beforehand is narrowed too: it will hold the node's keys.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
         let central = try Central(directory: directory, create: true, now: now)
         _ = try central.staticKey()
         try central.database.transaction {

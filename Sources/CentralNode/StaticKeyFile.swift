@@ -14,10 +14,12 @@ public enum StaticKeyFile {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let text = key.privateKeyBytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "\n"
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw KeyFileError.unwritable(file.path)
-        }
+        // Created owner-only from the first byte (O_EXCL: never over an existing file), then synced.
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw KeyFileError.unwritable(file.path) }
+        defer { close(descriptor) }
+        let written = Array(text.utf8).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == text.utf8.count, fsync(descriptor) == 0 else { throw KeyFileError.unwritable(file.path) }
         return key
     }
 

@@ -11,7 +11,7 @@ import Crypto
 ///
 /// Ciphertexts are the encrypted bytes followed by the 16-byte tag; the nonce is never sent.
 public struct CipherState: Sendable {
-    private var key: SymmetricKey?
+    private(set) var key: SymmetricKey?
 
     /// The nonce the next encryption or decryption will use.
     public private(set) var nonce: UInt64 = 0

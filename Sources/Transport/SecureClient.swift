@@ -38,6 +38,13 @@ public final class SecureClient: @unchecked Sendable {
         self.loop = loop
     }
 
+    deinit {
+        // Released without `close()`: close on the loop, so the socket and timers do not linger.
+        if let connection {
+            loop.execute { connection.close(reason: "the client was released") }
+        }
+    }
+
     /// Connects, runs the handshake and returns once the channel is up.
     public static func connect(on loop: EventLoop, _ configuration: Configuration) async throws -> SecureClient {
         let address = try SocketAddress.resolve(host: configuration.host, port: configuration.port)
@@ -70,19 +77,25 @@ public final class SecureClient: @unchecked Sendable {
     /// Queues a message; suspends while the connection's outgoing queue is over its high-water
     /// mark, so a sender can never outrun the network by more than that.
     public func send(_ message: WireMessage) async throws {
+        try await send(contentsOf: [message])
+    }
+
+    /// Queues several messages at once (they share Noise messages); suspends like `send`.
+    public func send(contentsOf messages: [WireMessage]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             let scheduled = loop.execute { [self] in
                 guard let connection, closedReason == nil, !connection.isClosing else {
                     return continuation.resume(throwing: ChannelClosed(reason: closedReason ?? "closed"))
                 }
-                connection.send(message)
+                connection.send(contentsOf: messages)
                 if connection.isWritable { continuation.resume() } else { writableWaiters.append(continuation) }
             }
             if !scheduled { continuation.resume(throwing: TransportError.loopStopped) }
         }
     }
 
-    /// The next message from the peer. An `error` message is returned like any other; after
+    /// The next message from the peer (pings are answered on their own and never returned).
+    /// An `error` message is returned like any other; after
     /// the connection closes, throws `ChannelClosed` with the reason.
     public func receive() async throws -> WireMessage {
         try await withCheckedThrowingContinuation { continuation in
@@ -124,6 +137,11 @@ extension SecureClient: SecureConnectionOwner {
     }
 
     func connection(_ connection: SecureConnection, received message: WireMessage) {
+        // A ping is the peer checking we are alive: answered here, never queued for the caller.
+        if message.type == .ping {
+            connection.send(WireMessage(.pong, message.payload))
+            return
+        }
         if receivers.isEmpty {
             inbox.append(message)
         } else {

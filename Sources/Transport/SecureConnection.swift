@@ -56,7 +56,8 @@ public final class SecureConnection: @unchecked Sendable {
 
     /// Starts reading; the initiator also sends Noise message 1.
     func start() {
-        timer.schedule(after: limits.handshakeTimeoutMilliseconds) { [unowned self] in
+        timer.schedule(after: limits.handshakeTimeoutMilliseconds) { [weak self] in
+            guard let self else { return }
             close(reason: "handshake not finished within \(limits.handshakeTimeoutMilliseconds) ms")
         }
         if session.role == .initiator {
@@ -73,10 +74,15 @@ public final class SecureConnection: @unchecked Sendable {
     /// Seals and queues a message. Messages queue even past the high-water mark (the caller
     /// paces itself with `isWritable`); reading pauses until the queue drains.
     public func send(_ message: WireMessage) {
+        send(contentsOf: [message])
+    }
+
+    /// Seals several messages into shared Noise messages and queues them.
+    public func send(contentsOf messages: [WireMessage]) {
         loop.assertInLoop()
-        guard !stream.isClosed, !isClosing else { return }
+        guard !stream.isClosed, !isClosing, !messages.isEmpty else { return }
         do {
-            stream.write(try session.seal(message))
+            stream.write(messages.count == 1 ? try session.seal(messages[0]) : try session.seal(contentsOf: messages))
         } catch {
             close(reason: "\(error)")
             return
@@ -112,7 +118,8 @@ public final class SecureConnection: @unchecked Sendable {
     }
 
     private func armIdleTimer() {
-        timer.schedule(after: limits.idleTimeoutMilliseconds) { [unowned self] in
+        timer.schedule(after: limits.idleTimeoutMilliseconds) { [weak self] in
+            guard let self else { return }
             close(error: ChannelError(.timeout, "nothing received for \(limits.idleTimeoutMilliseconds / 1000) s"))
         }
     }

@@ -36,14 +36,19 @@ enum SocketAddress {
             if storage.ss_family == sa_family_t(AF_INET6) {
                 return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
                     uv_ip6_name(address, &text, text.count)
-                    return "[\(String(cString: text))]:\(UInt16(bigEndian: address.pointee.sin6_port))"
+                    return "[\(cString(text))]:\(UInt16(bigEndian: address.pointee.sin6_port))"
                 }
             }
             return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
                 uv_ip4_name(address, &text, text.count)
-                return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
+                return "\(cString(text)):\(UInt16(bigEndian: address.pointee.sin_port))"
             }
         }
+    }
+
+    /// The text of a NUL-terminated C buffer.
+    private static func cString(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func port(of storage: sockaddr_storage) -> UInt16 {

@@ -37,7 +37,7 @@ public struct ChannelError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The `error` message that carries this error.
     public var message: WireMessage {
         var payload = [UInt8(code.rawValue >> 8), UInt8(code.rawValue & 0xFF)]
-        payload.append(contentsOf: reason.utf8.prefix(1024))
+        payload.append(contentsOf: UTF8Truncation.prefix(reason, maxBytes: 1024))
         return WireMessage(.error, payload)
     }
 

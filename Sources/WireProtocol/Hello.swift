@@ -33,7 +33,7 @@ public struct Hello: Equatable, Sendable {
         for version in versions { bytes += [UInt8(version >> 8), UInt8(version & 0xFF)] }
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: node >> UInt64(shift))) }
         bytes.append(role.rawValue)
-        let name = Array(name.utf8.prefix(255))
+        let name = UTF8Truncation.prefix(name, maxBytes: 255)
         bytes.append(UInt8(name.count))
         bytes += name
         return bytes
@@ -60,6 +60,19 @@ public struct Hello: Equatable, Sendable {
         guard let name = String(validating: try take(nameLength), as: UTF8.self) else { throw .malformed("hello: name is not UTF-8") }
         guard offset == bytes.count else { throw .malformed("hello: \(bytes.count - offset) bytes follow it") }
         self.init(versions: versions, node: node, role: role, name: name)
+    }
+}
+
+/// Cuts text to a byte budget without splitting a character's UTF-8 sequence.
+enum UTF8Truncation {
+    static func prefix(_ text: String, maxBytes: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            let encoded = Array(String(scalar).utf8)
+            guard bytes.count + encoded.count <= maxBytes else { break }
+            bytes += encoded
+        }
+        return bytes
     }
 }
 

@@ -34,6 +34,19 @@ public struct NoiseFrameDecoder: Sendable {
         return frame
     }
 
+    /// Hands the next whole frame's payload to `body` in place, without copying it out; nil when
+    /// more bytes are needed.
+    public mutating func withNextFrame<T>(_ body: (ArraySlice<UInt8>) throws -> T) throws -> T? {
+        guard bufferedCount >= 2 else { compact(); return nil }
+        let length = Int(buffer[start]) << 8 | Int(buffer[start + 1])
+        guard length > 0 else { throw FramingError.emptyFrame }
+        guard length <= maxLength else { throw FramingError.frameTooLong(length, limit: maxLength) }
+        guard bufferedCount >= 2 + length else { compact(); return nil }
+        let range = start + 2..<start + 2 + length
+        start += 2 + length
+        return try body(buffer[range])
+    }
+
     /// Drops consumed bytes once they dominate the buffer, so memory follows what is pending.
     private mutating func compact() {
         if start > 0 && start >= buffer.count / 2 {

@@ -72,14 +72,28 @@ public struct SecureSession: Sendable {
         return NoiseFrameDecoder.encode(message)
     }
 
-    /// Takes bytes from the socket, in any pieces; returns what they caused, in order.
+    /// Takes bytes from the socket, in any pieces; returns what they caused, in order. Once the
+    /// session has closed (it refused the peer), further bytes are ignored, however they arrive.
     public mutating func receive<C: Collection>(_ bytes: C) throws(SessionError) -> [Event] where C.Element == UInt8 {
-        guard phase != .closed else { throw .outOfTurn("receive after close") }
+        guard phase != .closed else { return [] }
         frames.append(bytes)
         var events: [Event] = []
         do {
-            while phase != .closed, let frame = try frames.nextFrame() {
-                try handle(frame, into: &events)
+            loop: while true {
+                switch phase {
+                case .established:
+                    // The hot path: each frame is decrypted in place, straight into the message buffer.
+                    let decrypted: Void? = try frames.withNextFrame { frame in
+                        try messages.append { plain in try receiving!.decryptWithAd([], ciphertext: frame, appendingTo: &plain) }
+                    }
+                    guard decrypted != nil else { break loop }
+                    while let message = try messages.nextMessage() { events.append(.message(message)) }
+                case .closed:
+                    break loop
+                case .start, .awaitingMessage1, .awaitingMessage2, .awaitingMessage3:
+                    guard let frame = try frames.nextFrame() else { break loop }
+                    try handle(frame, into: &events)
+                }
             }
         } catch let error as SessionError {
             phase = .closed
@@ -99,6 +113,15 @@ public struct SecureSession: Sendable {
         try sealRaw(message.encoded())
     }
 
+    /// The wire bytes of several messages sent together: they share Noise messages, so many
+    /// small messages cost a few encryptions instead of one each.
+    public mutating func seal(contentsOf messages: [WireMessage]) throws(SessionError) -> [UInt8] {
+        var plain: [UInt8] = []
+        plain.reserveCapacity(messages.reduce(0) { $0 + WireMessage.headerLength + $1.payload.count })
+        for message in messages { plain += message.encoded() }
+        return try sealRaw(plain)
+    }
+
     /// Encrypts any plaintext bytes as the channel's stream: tests use it to send what a
     /// well-formed message never would.
     mutating func sealRaw(_ plain: [UInt8]) throws(SessionError) -> [UInt8] {
@@ -108,8 +131,10 @@ public struct SecureSession: Sendable {
         var offset = 0
         while offset < plain.count {
             let end = min(offset + SecureSession.maxChunk, plain.count)
-            let sealed = try noise { try sending!.encryptWithAd([], plaintext: Array(plain[offset..<end])) }
-            wire += NoiseFrameDecoder.encode(sealed)
+            let length = end - offset + 16
+            wire.append(UInt8(length >> 8))
+            wire.append(UInt8(length & 0xFF))
+            try noise { try sending!.encryptWithAd([], plaintext: plain[offset..<end], appendingTo: &wire) }
             offset = end
         }
         return wire
@@ -141,23 +166,19 @@ public struct SecureSession: Sendable {
         case .awaitingMessage3:
             let theirs = try Hello(decoding: try handshake.readMessage(frame))
             let key = handshake.remoteStaticPublicKey ?? []
-            guard theirs.versions.count == 1, let version = theirs.versions.first,
-                  ProtocolVersion.supported.contains(version) else {
+            guard theirs.versions.count == 1, let version = theirs.versions.first, hello.versions.contains(version) else {
                 try finishHandshake(peer: nil, into: &events)
                 let refusal = ChannelError(.unsupportedVersion,
-                    "this central speaks protocol versions \(ProtocolVersion.supported.map(String.init).joined(separator: ", ")); "
+                    "this central speaks protocol versions \(hello.versions.map(String.init).joined(separator: ", ")); "
                     + "the node offered \(theirs.versions.map(String.init).joined(separator: ", ")); upgrade AuditSync on the node")
                 events.append(.send(try seal(refusal.message)))
                 events.append(.close(refusal))
+                phase = .closed
                 return
             }
             try finishHandshake(peer: Peer(staticKey: key, hello: theirs, version: version), into: &events)
-        case .established:
-            let plain = try receiving!.decryptWithAd([], ciphertext: frame)
-            messages.append(plain)
-            while let message = try messages.nextMessage() { events.append(.message(message)) }
-        case .start, .closed:
-            throw SessionError.outOfTurn("bytes before the handshake started")
+        case .start, .established, .closed:
+            throw SessionError.outOfTurn("a handshake message outside the handshake")
         }
     }
 

@@ -54,6 +54,11 @@ public struct MessageDecoder: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Lets `fill` append bytes straight into the buffer (a decryption writing its plaintext).
+    public mutating func append(using fill: (inout [UInt8]) throws -> Void) rethrows {
+        try fill(&buffer)
+    }
+
     /// The next whole message, or nil when more bytes are needed. The type and the length are
     /// checked as soon as the header is in, before the payload is waited for.
     public mutating func nextMessage() throws(FramingError) -> WireMessage? {

@@ -5,9 +5,12 @@ import Foundation
 /// Run it from a release build: `swift run -c release auditsync-bench merge --records 1000000 --json`.
 let usage = """
     usage: auditsync-bench merge [--records N] [--json]
+           auditsync-bench channel [--json]
 
-      merge   apply N merge records to a fresh replica, and upsert the same N values raw into a
-              plain SQLite table in the same run; report both and their ratio.
+      merge    apply N merge records to a fresh replica, and upsert the same N values raw into a
+               plain SQLite table in the same run; report both and their ratio.
+      channel  send the same messages over plain libuv TCP and over the encrypted channel on
+               loopback, 64 KiB and 100-byte messages; report both rates and their ratio.
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -63,6 +66,47 @@ case "merge":
     } catch {
         fail("\(error)")
     }
+case "channel":
+    let outcome = ChannelOutcome()
+    let finished = DispatchSemaphore(value: 0)
+    Task.detached {
+        let benchmark = ChannelBenchmark()
+        do {
+            let large = try await benchmark.run(size: 64 * 1024, count: 4096, perBatch: 4)
+            let small = try await benchmark.run(size: 100, count: 1_000_000, perBatch: 2_500)
+            outcome.value = .success((large, small))
+        } catch {
+            outcome.value = .failure(error)
+        }
+        benchmark.shutdown()
+        finished.signal()
+    }
+    finished.wait()
+    switch outcome.value! {
+    case .failure(let error):
+        fail("\(error)")
+    case .success(let (large, small)):
+        let document: JSONValue = [
+            "benchmark": "channel",
+            "message_bytes": .int(large.messageSize),
+            "messages": .int(large.messages),
+            "plain_mb_per_second": .double(large.plainMBps),
+            "secure_mb_per_second": .double(large.secureMBps),
+            "ratio": .double(large.secureMBps / large.plainMBps),
+            "small_message_bytes": .int(small.messageSize),
+            "small_messages": .int(small.messages),
+            "small_plain_messages_per_second": .double(Double(small.messages) / small.plainSeconds),
+            "small_secure_messages_per_second": .double(Double(small.messages) / small.secureSeconds),
+            "small_ratio": .double(small.plainSeconds / small.secureSeconds),
+            "peak_rss_bytes": .int(ProcessStats.peakResidentBytes()),
+        ]
+        print(document.encoded(pretty: !json))
+    }
 default:
     fail("unknown benchmark \(command)\n\(usage)")
+}
+
+/// The channel benchmark's outcome, handed from its task to the main thread.
+final class ChannelOutcome: @unchecked Sendable {
+    var value: Result<(ChannelBenchmark.Result, ChannelBenchmark.Result), Error>?
 }

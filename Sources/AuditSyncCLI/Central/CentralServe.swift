@@ -38,6 +38,9 @@ struct CentralServe: ParsableCommand {
     }
 
     func run() throws {
+        // Catch SIGINT/SIGTERM before anything can be announced: a signal sent the moment
+        // `listening on` appears must still stop the server cleanly.
+        let stop = StopSignal()
         let central = try global.openCentral()
         let address = try listen.map { try ListenAddress(parsing: $0) } ?? central.listenAddress
         let name = try central.name
@@ -70,7 +73,7 @@ struct CentralServe: ParsableCommand {
             throw error
         }
 
-        let signal = StopSignal.wait()
+        let signal = stop.wait()
         ServeLog.write("received \(signal); stopping")
         let stopped = DispatchSemaphore(value: 0)
         Task {
@@ -96,31 +99,23 @@ enum ServeLog {
     }
 }
 
-/// Blocks until SIGINT or SIGTERM arrives, and says which.
-enum StopSignal {
-    static func wait() -> String {
-        let received = DispatchSemaphore(value: 0)
-        let which = SignalName()
-        var sources: [DispatchSourceSignal] = []
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                which.set(name)
-                received.signal()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        received.wait()
-        for source in sources { source.cancel() }
-        return which.get()
-    }
-}
+/// SIGINT and SIGTERM, held from the moment this is made: they are blocked in this thread
+/// before any other thread exists (threads inherit the mask), so neither can be delivered
+/// anywhere else or lost; `wait` takes the first one with `sigwait` and says which.
+struct StopSignal {
+    private var set = sigset_t()
 
-private final class SignalName: @unchecked Sendable {
-    private let lock = NSLock()
-    private var name = "a signal"
-    func set(_ value: String) { lock.withLock { name = value } }
-    func get() -> String { lock.withLock { name } }
+    init() {
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    func wait() -> String {
+        var set = self.set
+        var number: Int32 = 0
+        while sigwait(&set, &number) != 0 {}
+        return number == SIGINT ? "SIGINT" : "SIGTERM"
+    }
 }

@@ -1,0 +1,209 @@
+// libFuzzer target `frame-decoder`: the outer framing (NoiseFrameDecoder), the message layer
+// (MessageDecoder), Hello and ChannelError. Built by `fuzz/run frame-decoder` through the small
+// package fuzz/Package.swift, against the WireProtocol sources themselves.
+//
+// Input: byte 0 chooses a chunking and the small limits; the rest is the byte stream.
+// Both decoders are pure functions of bytes, so the stream fed in pieces (whose sizes come from
+// the stream's own bytes) must give exactly what it gives fed at once: the same frames or
+// messages, then the same error or the same number of buffered bytes. What comes out must also
+// be the stream itself: the re-encoded frames (messages) are the stream's prefix, and an error
+// names the header that follows it. Hello and ChannelError decode the stream and every frame and
+// error message; a decoded Hello must re-encode to its input. A trap, or any of these properties
+// failing, is a finding (fatalError).
+
+import WireProtocol
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = Array(UnsafeBufferPointer(start: data, count: size))
+    guard let selector = input.first else { return 0 }
+    let stream = Array(input.dropFirst())
+    let pieces = pieceSizes(selector: selector, stream: stream)
+
+    for maxLength in [NoiseFrameDecoder.maxFrameLength, 1 + Int(selector) * 16] {
+        let whole = decodeFrames(stream, pieces: [], maxLength: maxLength)
+        let cut = decodeFrames(stream, pieces: pieces, maxLength: maxLength)
+        guard whole == cut else {
+            fatalError("frames depend on the chunking (limit \(maxLength), pieces \(pieces.prefix(8))…): \(whole) vs \(cut)")
+        }
+        checkFramesAreTheStream(whole, stream: stream, maxLength: maxLength)
+        for frame in whole.items { checkHello(frame) }
+
+        // The session's path: decrypted chunks (here, frame payloads) go to the message decoder
+        // one frame at a time; the result must not depend on where the frames cut the stream.
+        let plain = whole.items.flatMap { $0 }
+        let byFrame = decodeMessages(plain, pieces: whole.items.map(\.count), maxPayload: MessageDecoder.defaultMaxPayload)
+        guard byFrame == decodeMessages(plain, pieces: [], maxPayload: MessageDecoder.defaultMaxPayload) else {
+            fatalError("messages depend on the frame boundaries")
+        }
+    }
+
+    for maxPayload in [MessageDecoder.defaultMaxPayload, Int(selector)] {
+        let whole = decodeMessages(stream, pieces: [], maxPayload: maxPayload)
+        let cut = decodeMessages(stream, pieces: pieces, maxPayload: maxPayload)
+        guard whole == cut else {
+            fatalError("messages depend on the chunking (limit \(maxPayload), pieces \(pieces.prefix(8))…): \(whole) vs \(cut)")
+        }
+        checkMessagesAreTheStream(whole, stream: stream, maxPayload: maxPayload)
+        for message in whole.items where message.type == .error { checkChannelError(message.payload) }
+    }
+
+    checkHello(stream)
+    checkHello(input)
+    checkChannelError(stream)
+    return 0
+}
+
+/// What a decoder made of a stream: the items in order, then the error that stopped it, or else
+/// how many bytes it still held.
+struct Outcome<Item: Equatable>: Equatable {
+    var items: [Item] = []
+    var error: FramingError?
+    var buffered = 0
+}
+
+/// Piece sizes for the stream, taken from its own bytes: 1 + byte mod m, with m = 1…128 from the
+/// low 7 bits of the selector (m = 1: one byte at a time), times 521 when its high bit is set so
+/// that long frames arrive in few pieces too.
+func pieceSizes(selector: UInt8, stream: [UInt8]) -> [Int] {
+    guard !stream.isEmpty else { return [1] }
+    let modulus = Int(selector & 0x7F) + 1
+    let scale = selector & 0x80 == 0 ? 1 : 521
+    var sizes: [Int] = []
+    var covered = 0
+    var index = 0
+    while covered < stream.count {
+        let size = (1 + Int(stream[index % stream.count]) % modulus) * scale
+        sizes.append(size)
+        covered += size
+        index += 1
+    }
+    return sizes
+}
+
+/// Feeds `stream` in `pieces` (all at once when empty), taking out frames after each piece.
+func decodeFrames(_ stream: [UInt8], pieces: [Int], maxLength: Int) -> Outcome<[UInt8]> {
+    var decoder = NoiseFrameDecoder(maxLength: maxLength)
+    var outcome = Outcome<[UInt8]>()
+    var offset = 0
+    var next = 0
+    repeat {
+        let size = next < pieces.count ? pieces[next] : stream.count - offset
+        next += 1
+        let end = min(stream.count, offset + size)
+        decoder.append(stream[offset..<end])
+        offset = end
+        do throws(FramingError) {
+            while let frame = try decoder.nextFrame() { outcome.items.append(frame) }
+        } catch {
+            outcome.error = error
+            return outcome
+        }
+    } while offset < stream.count
+    outcome.buffered = decoder.bufferedCount
+    return outcome
+}
+
+func decodeMessages(_ stream: [UInt8], pieces: [Int], maxPayload: Int) -> Outcome<WireMessage> {
+    var decoder = MessageDecoder(maxPayload: maxPayload)
+    var outcome = Outcome<WireMessage>()
+    var offset = 0
+    var next = 0
+    repeat {
+        let size = next < pieces.count ? pieces[next] : stream.count - offset
+        next += 1
+        let end = min(stream.count, offset + size)
+        decoder.append(stream[offset..<end])
+        offset = end
+        do throws(FramingError) {
+            while let message = try decoder.nextMessage() { outcome.items.append(message) }
+        } catch {
+            outcome.error = error
+            return outcome
+        }
+    } while offset < stream.count
+    outcome.buffered = decoder.bufferedCount
+    return outcome
+}
+
+/// The frames re-encoded are the start of the stream; what follows is either held (no error) or
+/// starts with the header the error names.
+func checkFramesAreTheStream(_ outcome: Outcome<[UInt8]>, stream: [UInt8], maxLength: Int) {
+    let encoded = outcome.items.flatMap { frame -> [UInt8] in
+        guard !frame.isEmpty, frame.count <= maxLength else { fatalError("a frame of \(frame.count) bytes (limit \(maxLength))") }
+        return NoiseFrameDecoder.encode(frame)
+    }
+    guard encoded.elementsEqual(stream.prefix(encoded.count)) else { fatalError("the frames are not the stream") }
+    let rest = stream[encoded.count...]
+    switch outcome.error {
+    case nil:
+        guard outcome.buffered == rest.count else { fatalError("\(outcome.buffered) bytes held, \(rest.count) left") }
+        if rest.count >= 2 {
+            let length = Int(rest[rest.startIndex]) << 8 | Int(rest[rest.startIndex + 1])
+            guard length > 0, length <= maxLength, rest.count < 2 + length else { fatalError("a whole frame was left in the buffer") }
+        }
+    case .emptyFrame?:
+        guard rest.starts(with: [0, 0]) else { fatalError("emptyFrame, but the next header is not 0") }
+    case .frameTooLong(let length, let limit)?:
+        guard rest.count >= 2, length == Int(rest[rest.startIndex]) << 8 | Int(rest[rest.startIndex + 1]),
+              limit == maxLength, length > limit else { fatalError("frameTooLong(\(length), \(limit)) does not match the stream") }
+    case let error?:
+        fatalError("the frame decoder threw \(error)")
+    }
+}
+
+func checkMessagesAreTheStream(_ outcome: Outcome<WireMessage>, stream: [UInt8], maxPayload: Int) {
+    let encoded = outcome.items.flatMap { message -> [UInt8] in
+        guard message.payload.count <= maxPayload else { fatalError("a message of \(message.payload.count) bytes (limit \(maxPayload))") }
+        return message.encoded()
+    }
+    guard encoded.elementsEqual(stream.prefix(encoded.count)) else { fatalError("the messages are not the stream") }
+    let rest = Array(stream[encoded.count...])
+    let length = rest.count >= 5 ? rest[1...4].reduce(0) { $0 << 8 | Int($1) } : 0
+    switch outcome.error {
+    case nil:
+        guard outcome.buffered == rest.count else { fatalError("\(outcome.buffered) bytes held, \(rest.count) left") }
+        if rest.count >= 5 {
+            guard MessageType(rawValue: rest[0]) != nil, length <= maxPayload, rest.count < 5 + length else {
+                fatalError("a whole message, or a bad header, was left in the buffer")
+            }
+        }
+    case .unknownMessageType(let type)?:
+        guard rest.count >= 5, rest[0] == type, MessageType(rawValue: type) == nil else { fatalError("unknownMessageType(\(type)) does not match the stream") }
+    case .messageTooLong(let found, let limit)?:
+        guard rest.count >= 5, MessageType(rawValue: rest[0]) != nil, found == length, limit == maxPayload, found > limit else {
+            fatalError("messageTooLong(\(found), \(limit)) does not match the stream")
+        }
+    case let error?:
+        fatalError("the message decoder threw \(error)")
+    }
+}
+
+/// A Hello has one encoding: whatever decodes must re-encode to the same bytes.
+func checkHello(_ bytes: [UInt8]) {
+    guard let hello = try? Hello(decoding: bytes) else { return }
+    guard (1...16).contains(hello.versions.count), hello.name.utf8.count <= 255 else { fatalError("decoded an impossible hello \(hello)") }
+    guard hello.encoded() == bytes else { fatalError("a hello whose encoding differs from its input") }
+}
+
+/// Any 2 bytes or more are an error payload; a known code and a short UTF-8 reason round-trip.
+func checkChannelError(_ payload: [UInt8]) {
+    let decoded: ChannelError
+    do {
+        decoded = try ChannelError(payload: payload)
+    } catch {
+        guard payload.count < 2 else { fatalError("refused an error payload of \(payload.count) bytes: \(error)") }
+        return
+    }
+    guard payload.count >= 2 else { fatalError("decoded an error payload of \(payload.count) bytes") }
+    let raw = UInt16(payload[0]) << 8 | UInt16(payload[1])
+    guard decoded.code == (ChannelError.Code(rawValue: raw) ?? .other) else { fatalError("code \(raw) read as \(decoded.code)") }
+    _ = decoded.description
+    let message = decoded.message
+    guard message.type == .error else { fatalError("an error message of type \(message.type)") }
+    let reason = Array(payload[2...])
+    if ChannelError.Code(rawValue: raw) != nil, reason.count <= 1024, String(validating: reason, as: UTF8.self) != nil {
+        guard message.payload == payload else { fatalError("the error payload does not round-trip") }
+    }
+    guard (try? ChannelError(payload: message.payload))?.code == decoded.code else { fatalError("the error code does not round-trip") }
+}
