@@ -74,7 +74,7 @@ case "channel":
         do {
             let large = try await benchmark.run(size: 64 * 1024, count: 4096, perBatch: 4)
             let small = try await benchmark.run(size: 100, count: 1_000_000, perBatch: 2_500)
-            outcome.value = .success((large, small))
+            outcome.value = .success((large, small, try benchmark.cipherMegabytesPerSecond()))
         } catch {
             outcome.value = .failure(error)
         }
@@ -85,7 +85,7 @@ case "channel":
     switch outcome.value! {
     case .failure(let error):
         fail("\(error)")
-    case .success(let (large, small)):
+    case .success(let (large, small, cipher)):
         let document: JSONValue = [
             "benchmark": "channel",
             "message_bytes": .int(large.messageSize),
@@ -93,6 +93,8 @@ case "channel":
             "plain_mb_per_second": .double(large.plainMBps),
             "secure_mb_per_second": .double(large.secureMBps),
             "ratio": .double(large.secureMBps / large.plainMBps),
+            "cipher_mb_per_second": .double(cipher),
+            "secure_to_cipher_ratio": .double(large.secureMBps / cipher),
             "small_message_bytes": .int(small.messageSize),
             "small_messages": .int(small.messages),
             "small_plain_messages_per_second": .double(Double(small.messages) / small.plainSeconds),
@@ -108,5 +110,5 @@ default:
 
 /// The channel benchmark's outcome, handed from its task to the main thread.
 final class ChannelOutcome: @unchecked Sendable {
-    var value: Result<(ChannelBenchmark.Result, ChannelBenchmark.Result), Error>?
+    var value: Result<(ChannelBenchmark.Result, ChannelBenchmark.Result, Double), Error>?
 }

@@ -107,9 +107,12 @@ struct DemoScript {
         let remaining = try central.replica.conflicts(audit: audit).count
         say(converged ? "all three documents are byte-identical" : "documents DIFFER — this is a bug")
         say("open conflicts: \(remaining); the merge log keeps every write: \(try central.store.recordCount()) records")
-        say("see it yourself: auditsync central audit show --audit \(audit) --data \(directory.path)/central  (with --keep)")
         guard converged else { throw DemoError.diverged }
 
+        step("8. The central opens its encrypted endpoint")
+        let channel = try runChannelStep(central: central, alice: alice)
+
+        say("\nsee it yourself: auditsync central audit show --audit \(audit) --data \(directory.path)/central  (with --keep)")
         return [
             "audit": .string(audit),
             "converged": .bool(converged),
@@ -118,6 +121,8 @@ struct DemoScript {
             "records": .int(try central.store.recordCount()),
             "document_sha256": .string(hashes["central"] ?? ""),
             "first_merge_sha256": .object(firstHashes.mapValues(JSONValue.string)),
+            "channel_ping_answered": .bool(channel.pong),
+            "unregistered_laptop_refused": .string(channel.strangerRefusal),
         ]
     }
 
