@@ -137,6 +137,15 @@ extension SecureClient: SecureConnectionOwner {
     }
 
     func connection(_ connection: SecureConnection, received message: WireMessage) {
+        // Refused before the caller ever had the connection (an unsupported version): the
+        // refusal is the reason `connect` fails with.
+        if let pending = pendingConnect, message.type == .error {
+            pendingConnect = nil
+            let reason = (try? ChannelError(payload: message.payload)).map { "refused: \($0)" } ?? "refused"
+            pending.resume(throwing: ChannelClosed(reason: reason))
+            connection.close(reason: reason)
+            return
+        }
         // A ping is the peer checking we are alive: answered here, never queued for the caller.
         if message.type == .ping {
             connection.send(WireMessage(.pong, message.payload))

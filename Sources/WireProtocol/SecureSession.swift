@@ -162,7 +162,10 @@ public struct SecureSession: Sendable {
             ours.versions = [version]
             let reply = try handshake.writeMessage(payload: ours.encoded())
             events.append(.send(NoiseFrameDecoder.encode(reply)))
-            try finishHandshake(peer: Peer(staticKey: key, hello: theirs, version: version), into: &events)
+            // Without a common version the channel still comes up — to carry the responder's
+            // refusal — but is never reported established.
+            let peer = common.isEmpty ? nil : Peer(staticKey: key, hello: theirs, version: version)
+            try finishHandshake(peer: peer, into: &events)
         case .awaitingMessage3:
             let theirs = try Hello(decoding: try handshake.readMessage(frame))
             let key = handshake.remoteStaticPublicKey ?? []

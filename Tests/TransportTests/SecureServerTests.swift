@@ -97,13 +97,13 @@ final class SecureServerTests: XCTestCase {
 
     func testAnUnsupportedVersionIsRefusedWithAnExplanation() async throws {
         let fixture = try await ServerFixture()
-        var client = try RawSessionClient(port: fixture.port, key: fixture.clientKey, versions: [99])
-        _ = try client.handshake()
-        let message = try XCTUnwrap(try client.nextMessage())
-        let error = try ChannelError(payload: message.payload)
-        XCTAssertEqual(error.code, .unsupportedVersion)
-        XCTAssertTrue(error.reason.contains("upgrade"), error.reason)
-        XCTAssertTrue(client.socket.waitForClose())
+        do {
+            _ = try await SecureClient.connect(on: clientLoop, fixture.clientConfiguration(versions: [99]))
+            XCTFail("a node speaking only version 99 was connected")
+        } catch let closed as ChannelClosed {
+            XCTAssertTrue(closed.reason.contains("unsupportedVersion") && closed.reason.contains("upgrade"), closed.reason)
+        }
+        XCTAssertNotNil(fixture.handler.waitForClose { $0.contains("unsupportedVersion") })
         await fixture.stop()
     }
 
