@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import MergeCore
@@ -6,16 +7,8 @@ import XCTest
 /// Replays the fuzzer's corpus and every crasher it ever found (`fuzz/`), so that what the
 /// fuzzer learned stays tested by the ordinary suite.
 final class FuzzCorpusReplayTests: XCTestCase {
-    private func inputs(_ folder: String) throws -> [URL] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("fuzz").appendingPathComponent(folder)
-        return try FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)
-            .filter { !$0.lastPathComponent.hasPrefix(".") }
-            .sorted { $0.path < $1.path }
-    }
-
     func testEveryMergeRecordCorpusInputIsRefusedOrDecodesCanonically() throws {
-        let files = try inputs("corpus/merge-record") + inputs("crashers/merge-record")
+        let files = try FuzzCorpus.inputs("corpus/merge-record") + FuzzCorpus.inputs("crashers/merge-record")
         XCTAssertGreaterThan(files.count, 12, "the committed corpus is missing")
         var decoded = 0
         for file in files {

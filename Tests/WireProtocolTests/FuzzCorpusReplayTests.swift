@@ -1,5 +1,6 @@
 import Foundation
 import NoiseProtocol
+import TestSupport
 import XCTest
 
 @testable import WireProtocol
@@ -14,14 +15,6 @@ import XCTest
 /// mode 0 raw stream, 1 after a valid message 1, 2 after a valid message 3 (body as raw frames),
 /// 3 after a message 3 whose hello is the body's next `body[0]` bytes, the rest sealed plaintext.
 final class FuzzCorpusReplayTests: XCTestCase {
-    private func inputs(_ folder: String) throws -> [URL] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("fuzz").appendingPathComponent(folder)
-        return try FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)
-            .filter { !$0.lastPathComponent.hasPrefix(".") }
-            .sorted { $0.path < $1.path }
-    }
-
     /// Piece sizes taken from the stream's own bytes: 1 + byte mod (1 + selector's low 7 bits),
     /// times 521 when the selector's high bit is set.
     private func pieces(_ selector: UInt8, for stream: [UInt8]) -> [Int] {
@@ -110,7 +103,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
     }
 
     func testEveryFrameDecoderInputDecodesTheSameWhateverTheChunking() throws {
-        let files = try inputs("corpus/frame-decoder") + inputs("crashers/frame-decoder")
+        let files = try FuzzCorpus.inputs("corpus/frame-decoder") + FuzzCorpus.inputs("crashers/frame-decoder")
         XCTAssertGreaterThan(files.count, 10, "the committed frame-decoder corpus is missing")
         var seen = (frames: 0, messages: 0, hellos: 0, errors: 0)
         for file in files {
@@ -257,7 +250,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
     }
 
     func testEveryHandshakeResponderInputIsRefusedOrHandledTheSameWhateverTheChunking() throws {
-        let files = try inputs("corpus/handshake-responder") + inputs("crashers/handshake-responder")
+        let files = try FuzzCorpus.inputs("corpus/handshake-responder") + FuzzCorpus.inputs("crashers/handshake-responder")
         XCTAssertGreaterThan(files.count, 10, "the committed handshake-responder corpus is missing")
         var seen = (modes: Set<UInt8>(), established: 0, refused: 0, messages: 0, failures: 0)
         for file in files {
