@@ -19,7 +19,9 @@ public final class EventLoop: @unchecked Sendable {
     private var shutdownHooks: [ObjectIdentifier: () -> Void] = [:]
     /// One read buffer for every stream of the loop: a read callback consumes it before the
     /// next allocation, because callbacks never interleave on one loop.
-    let readBuffer = UnsafeMutableRawPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    let readBuffer = UnsafeMutableRawPointer.allocate(byteCount: EventLoop.readBufferSize, alignment: 16)
+    /// Big enough for several whole Noise messages (65,537 bytes framed) per read.
+    static let readBufferSize = 256 * 1024
     public let name: String
 
     public init(name: String) {

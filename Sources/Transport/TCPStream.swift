@@ -55,7 +55,7 @@ public final class TCPStream: @unchecked Sendable {
         isReading = true
         let status = uv_read_start(EventLoop.stream(tcp), { handle, _, buffer in
             guard let handle, let buffer, let stream = TCPStream.from(handle) else { return }
-            buffer.pointee = uv_buf_init(stream.loop.readBuffer.assumingMemoryBound(to: CChar.self), 64 * 1024)
+            buffer.pointee = uv_buf_init(stream.loop.readBuffer.assumingMemoryBound(to: CChar.self), UInt32(EventLoop.readBufferSize))
         }, { handle, count, buffer in
             guard let handle, let stream = TCPStream.from(EventLoop.handle(handle)) else { return }
             stream.didRead(count, buffer)
