@@ -72,8 +72,8 @@ case "channel":
     Task.detached {
         let benchmark = ChannelBenchmark()
         do {
-            let large = try await benchmark.run(size: 64 * 1024, count: 4096, perBatch: 4)
-            let small = try await benchmark.run(size: 100, count: 1_000_000, perBatch: 2_500)
+            let large = try await benchmark.run(size: 64 * 1024, count: 16_384, perBatch: 4)
+            let small = try await benchmark.run(size: 100, count: 4_000_000, perBatch: 2_500)
             outcome.value = .success((large, small, try benchmark.cipherMegabytesPerSecond()))
         } catch {
             outcome.value = .failure(error)
