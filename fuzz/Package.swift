@@ -18,10 +18,11 @@ let package = Package(
             path: ".build-src/NoiseProtocol"
         ),
         .target(name: "WireProtocol", dependencies: ["NoiseProtocol"], path: ".build-src/WireProtocol"),
-        .executableTarget(name: "FrameDecoderFuzz", dependencies: ["WireProtocol"], path: "targets/FrameDecoder"),
+        .target(name: "FuzzSupport", dependencies: ["WireProtocol"], path: "targets/Support"),
+        .executableTarget(name: "FrameDecoderFuzz", dependencies: ["WireProtocol", "FuzzSupport"], path: "targets/FrameDecoder"),
         .executableTarget(
             name: "HandshakeResponderFuzz",
-            dependencies: ["WireProtocol", "NoiseProtocol"],
+            dependencies: ["WireProtocol", "NoiseProtocol", "FuzzSupport"],
             path: "targets/HandshakeResponder"
         ),
     ],

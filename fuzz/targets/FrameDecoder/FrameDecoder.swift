@@ -11,6 +11,7 @@
 // error message; a decoded Hello must re-encode to its input. A trap, or any of these properties
 // failing, is a finding (fatalError).
 
+import FuzzSupport
 import WireProtocol
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -54,81 +55,19 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     return 0
 }
 
-/// What a decoder made of a stream: the items in order, then the error that stopped it, or else
-/// how many bytes it still held.
-struct Outcome<Item: Equatable>: Equatable {
-    var items: [Item] = []
-    var error: FramingError?
-    var buffered = 0
+/// Feeds the frame decoder, limited to `maxLength`.
+func decodeFrames(_ stream: [UInt8], pieces: [Int], maxLength: Int) -> DecodeOutcome<[UInt8]> {
+    decode(stream, pieces: pieces, with: NoiseFrameDecoder(maxLength: maxLength))
 }
 
-/// Piece sizes for the stream, taken from its own bytes: 1 + byte mod m, with m = 1…128 from the
-/// low 7 bits of the selector (m = 1: one byte at a time), times 521 when its high bit is set so
-/// that long frames arrive in few pieces too.
-func pieceSizes(selector: UInt8, stream: [UInt8]) -> [Int] {
-    guard !stream.isEmpty else { return [1] }
-    let modulus = Int(selector & 0x7F) + 1
-    let scale = selector & 0x80 == 0 ? 1 : 521
-    var sizes: [Int] = []
-    var covered = 0
-    var index = 0
-    while covered < stream.count {
-        let size = (1 + Int(stream[index % stream.count]) % modulus) * scale
-        sizes.append(size)
-        covered += size
-        index += 1
-    }
-    return sizes
-}
-
-/// Feeds `stream` in `pieces` (all at once when empty), taking out frames after each piece.
-func decodeFrames(_ stream: [UInt8], pieces: [Int], maxLength: Int) -> Outcome<[UInt8]> {
-    var decoder = NoiseFrameDecoder(maxLength: maxLength)
-    var outcome = Outcome<[UInt8]>()
-    var offset = 0
-    var next = 0
-    repeat {
-        let size = next < pieces.count ? pieces[next] : stream.count - offset
-        next += 1
-        let end = min(stream.count, offset + size)
-        decoder.append(stream[offset..<end])
-        offset = end
-        do throws(FramingError) {
-            while let frame = try decoder.nextFrame() { outcome.items.append(frame) }
-        } catch {
-            outcome.error = error
-            return outcome
-        }
-    } while offset < stream.count
-    outcome.buffered = decoder.bufferedCount
-    return outcome
-}
-
-func decodeMessages(_ stream: [UInt8], pieces: [Int], maxPayload: Int) -> Outcome<WireMessage> {
-    var decoder = MessageDecoder(maxPayload: maxPayload)
-    var outcome = Outcome<WireMessage>()
-    var offset = 0
-    var next = 0
-    repeat {
-        let size = next < pieces.count ? pieces[next] : stream.count - offset
-        next += 1
-        let end = min(stream.count, offset + size)
-        decoder.append(stream[offset..<end])
-        offset = end
-        do throws(FramingError) {
-            while let message = try decoder.nextMessage() { outcome.items.append(message) }
-        } catch {
-            outcome.error = error
-            return outcome
-        }
-    } while offset < stream.count
-    outcome.buffered = decoder.bufferedCount
-    return outcome
+/// Feeds the message decoder, limited to `maxPayload`.
+func decodeMessages(_ stream: [UInt8], pieces: [Int], maxPayload: Int) -> DecodeOutcome<WireMessage> {
+    decode(stream, pieces: pieces, with: MessageDecoder(maxPayload: maxPayload))
 }
 
 /// The frames re-encoded are the start of the stream; what follows is either held (no error) or
 /// starts with the header the error names.
-func checkFramesAreTheStream(_ outcome: Outcome<[UInt8]>, stream: [UInt8], maxLength: Int) {
+func checkFramesAreTheStream(_ outcome: DecodeOutcome<[UInt8]>, stream: [UInt8], maxLength: Int) {
     let encoded = outcome.items.flatMap { frame -> [UInt8] in
         guard !frame.isEmpty, frame.count <= maxLength else { fatalError("a frame of \(frame.count) bytes (limit \(maxLength))") }
         return NoiseFrameDecoder.encode(frame)
@@ -152,7 +91,7 @@ func checkFramesAreTheStream(_ outcome: Outcome<[UInt8]>, stream: [UInt8], maxLe
     }
 }
 
-func checkMessagesAreTheStream(_ outcome: Outcome<WireMessage>, stream: [UInt8], maxPayload: Int) {
+func checkMessagesAreTheStream(_ outcome: DecodeOutcome<WireMessage>, stream: [UInt8], maxPayload: Int) {
     let encoded = outcome.items.flatMap { message -> [UInt8] in
         guard message.payload.count <= maxPayload else { fatalError("a message of \(message.payload.count) bytes (limit \(maxPayload))") }
         return message.encoded()

@@ -22,6 +22,7 @@
 // other than the plaintext's).
 
 import NoiseProtocol
+import FuzzSupport
 import WireProtocol
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -244,20 +245,3 @@ func checkAgainstTheStream(_ outcome: Outcome, helloBytes: [UInt8], transport: T
     }
 }
 
-/// Piece sizes taken from the stream's own bytes: 1 + byte mod m, with m = 1…128 from the low 7
-/// bits of the selector, times 521 when its high bit is set.
-func pieceSizes(selector: UInt8, stream: [UInt8]) -> [Int] {
-    guard !stream.isEmpty else { return [1] }
-    let modulus = Int(selector & 0x7F) + 1
-    let scale = selector & 0x80 == 0 ? 1 : 521
-    var sizes: [Int] = []
-    var covered = 0
-    var index = 0
-    while covered < stream.count {
-        let size = (1 + Int(stream[index % stream.count]) % modulus) * scale
-        sizes.append(size)
-        covered += size
-        index += 1
-    }
-    return sizes
-}
