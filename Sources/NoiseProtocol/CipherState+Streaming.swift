@@ -23,6 +23,24 @@ extension CipherState {
         setNonce(nonce + 1)
     }
 
+    /// Writes the ciphertext and tag of `plaintext` at the start of `output` (which must have room
+    /// for `plaintext.count + 16` bytes) and returns how many bytes it wrote.
+    public mutating func encryptWithAd<Plaintext: DataProtocol>(_ ad: [UInt8], plaintext: Plaintext,
+                                                                into output: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let key else { throw NoiseError.handshakeNotComplete }
+        let length = plaintext.count + NoiseConstants.tagLength
+        guard length <= NoiseConstants.maxMessageLength else {
+            throw NoiseError.messageTooLong(length: length, maximum: NoiseConstants.maxMessageLength)
+        }
+        precondition(output.count >= length, "no room for the sealed message")
+        guard nonce != .max else { throw NoiseError.nonceExhausted }
+        let box = try ChaChaPoly.seal(plaintext, using: key, nonce: try CipherState.transportNonce(nonce), authenticating: ad)
+        let written = box.ciphertext.copyBytes(to: output)
+        _ = box.tag.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: output[written...]))
+        setNonce(nonce + 1)
+        return length
+    }
+
     /// Checks `ciphertext` (which ends with its tag) and appends the plaintext to `output`. On
     /// failure `output` and the nonce are unchanged.
     public mutating func decryptWithAd(_ ad: [UInt8], ciphertext: ArraySlice<UInt8>,

@@ -82,7 +82,7 @@ public final class SecureConnection: @unchecked Sendable {
         loop.assertInLoop()
         guard !stream.isClosed, !isClosing, !messages.isEmpty else { return }
         do {
-            stream.write(messages.count == 1 ? try session.seal(messages[0]) : try session.seal(contentsOf: messages))
+            stream.write(taking: try session.sealForWriting(messages))
         } catch {
             close(reason: "\(error)")
             return

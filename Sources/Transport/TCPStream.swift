@@ -89,13 +89,24 @@ public final class TCPStream: @unchecked Sendable {
     public func write(_ bytes: UnsafeRawBufferPointer) {
         loop.assertInLoop()
         guard !isClosed, bytes.count > 0 else { return }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        copy.copyMemory(from: bytes)
+        write(taking: copy)
+    }
+
+    /// Queues a buffer the stream now owns: it is deallocated once written (or if the stream
+    /// closes first). Saves a copy on the hot path.
+    public func write(taking bytes: UnsafeMutableRawBufferPointer) {
+        loop.assertInLoop()
+        guard !isClosed, bytes.count > 0, let base = bytes.baseAddress else {
+            bytes.deallocate()
+            return
+        }
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
-        let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 1)
-        copy.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-        let context = WriteContext(stream: self, storage: copy, count: bytes.count)
+        let context = WriteContext(stream: self, storage: base, count: bytes.count)
         uv_req_set_data(UnsafeMutableRawPointer(request).assumingMemoryBound(to: uv_req_t.self),
                         Unmanaged.passRetained(context).toOpaque())
-        var buffer = uv_buf_init(copy.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
+        var buffer = uv_buf_init(base.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
         pendingWriteBytes += bytes.count
         if pendingWriteBytes >= highWaterMark { wasFull = true }
         let status = uv_write(request, EventLoop.stream(tcp), &buffer, 1) { request, status in

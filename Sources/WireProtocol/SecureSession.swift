@@ -118,8 +118,37 @@ public struct SecureSession: Sendable {
     public mutating func seal(contentsOf messages: [WireMessage]) throws(SessionError) -> [UInt8] {
         var plain: [UInt8] = []
         plain.reserveCapacity(messages.reduce(0) { $0 + WireMessage.headerLength + $1.payload.count })
-        for message in messages { plain += message.encoded() }
+        for message in messages { message.encode(into: &plain) }
         return try sealRaw(plain)
+    }
+
+    /// The wire bytes of `messages` in a buffer the caller takes ownership of (and must
+    /// deallocate): the transport hands it to the socket without another copy.
+    public mutating func sealForWriting(_ messages: [WireMessage]) throws(SessionError) -> UnsafeMutableRawBufferPointer {
+        guard phase == .established, sending != nil else { throw .outOfTurn("send before the handshake finished") }
+        var plain: [UInt8] = []
+        plain.reserveCapacity(messages.reduce(0) { $0 + WireMessage.headerLength + $1.payload.count })
+        for message in messages { message.encode(into: &plain) }
+        let chunks = (plain.count + SecureSession.maxChunk - 1) / SecureSession.maxChunk
+        let wire = UnsafeMutableRawBufferPointer.allocate(byteCount: plain.count + chunks * 18, alignment: 1)
+        var offset = 0
+        var written = 0
+        do {
+            while offset < plain.count {
+                let end = min(offset + SecureSession.maxChunk, plain.count)
+                let length = end - offset + 16
+                wire[written] = UInt8(length >> 8)
+                wire[written + 1] = UInt8(length & 0xFF)
+                written += 2
+                written += try sending!.encryptWithAd([], plaintext: plain[offset..<end],
+                                                      into: UnsafeMutableRawBufferPointer(rebasing: wire[written...]))
+                offset = end
+            }
+        } catch {
+            wire.deallocate()
+            throw .noise("\(error)")
+        }
+        return wire
     }
 
     /// Encrypts any plaintext bytes as the channel's stream: tests use it to send what a

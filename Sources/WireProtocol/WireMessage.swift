@@ -17,11 +17,19 @@ public struct WireMessage: Equatable, Sendable {
     public func encoded() -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(WireMessage.headerLength + payload.count)
+        encode(into: &bytes)
+        return bytes
+    }
+
+    /// Appends header and payload to `bytes`.
+    public func encode(into bytes: inout [UInt8]) {
         bytes.append(type.rawValue)
         let length = UInt32(payload.count)
-        bytes.append(contentsOf: [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)])
+        bytes.append(UInt8(length >> 24))
+        bytes.append(UInt8(length >> 16 & 0xFF))
+        bytes.append(UInt8(length >> 8 & 0xFF))
+        bytes.append(UInt8(length & 0xFF))
         bytes.append(contentsOf: payload)
-        return bytes
     }
 }
 

@@ -91,6 +91,8 @@ case "channel":
             "message_bytes": .int(large.messageSize),
             "messages": .int(large.messages),
             "plain_mb_per_second": .double(large.plainMBps),
+            "plain_raw_mb_per_second": .double(large.rawMBps),
+            "raw_ratio": .double(large.secureMBps / large.rawMBps),
             "secure_mb_per_second": .double(large.secureMBps),
             "ratio": .double(large.secureMBps / large.plainMBps),
             "cipher_mb_per_second": .double(cipher),
