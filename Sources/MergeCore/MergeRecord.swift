@@ -32,7 +32,8 @@ public struct MergeRecord: Hashable, Sendable {
     public var fieldID: FieldID { FieldID(entity: entity, key: key, field: field) }
 }
 
-/// The address of one last-writer-wins register.
+/// The address of one last-writer-wins register. Equal, hashed and ordered by UTF-8 bytes
+/// (`ByteExactEquality.swift`), as SQLite and every other replica see it.
 public struct FieldID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let entity: String
     public let key: String
@@ -42,10 +43,6 @@ public struct FieldID: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.entity = entity
         self.key = key
         self.field = field
-    }
-
-    public static func < (lhs: FieldID, rhs: FieldID) -> Bool {
-        (lhs.entity, lhs.key, lhs.field) < (rhs.entity, rhs.key, rhs.field)
     }
 
     public var description: String { "\(entity)/\(key).\(field)" }
