@@ -9,6 +9,22 @@ public protocol ByteStreamDecoder {
     mutating func next() throws(FramingError) -> Item?
 }
 
+extension ByteStreamDecoder {
+    /// Feeds `bytes` in pieces of `pieceSize` and takes out every whole item after each piece.
+    public mutating func decode(_ bytes: [UInt8], inPiecesOf pieceSize: Int) throws(FramingError) -> [Item] {
+        precondition(pieceSize > 0)
+        var items: [Item] = []
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + pieceSize)
+            append(bytes[offset..<end])
+            offset = end
+            while let item = try next() { items.append(item) }
+        }
+        return items
+    }
+}
+
 extension NoiseFrameDecoder: ByteStreamDecoder {
     public mutating func next() throws(FramingError) -> [UInt8]? { try nextFrame() }
 }

@@ -72,15 +72,8 @@ final class FramingTests: XCTestCase {
             let stream = messages.flatMap { $0.encoded() }
             for pieceSize in [1, 7, 65_519, stream.count] {
                 var decoder = MessageDecoder()
-                var decoded: [WireMessage] = []
-                var offset = 0
-                while offset < stream.count {
-                    let end = min(stream.count, offset + max(1, pieceSize))
-                    decoder.append(stream[offset..<end])
-                    offset = end
-                    while let message = try decoder.nextMessage() { decoded.append(message) }
-                }
-                XCTAssertEqual(decoded, messages, "seed \(seed), pieces of \(pieceSize)")
+                XCTAssertEqual(try decoder.decode(stream, inPiecesOf: max(1, pieceSize)), messages,
+                               "seed \(seed), pieces of \(pieceSize)")
             }
         }
     }

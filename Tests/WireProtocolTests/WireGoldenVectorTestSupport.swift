@@ -11,28 +11,14 @@ extension WireGoldenVectorTests {
 
     static func frames(_ bytes: [UInt8], pieceSize: Int) throws -> [[UInt8]] {
         var decoder = NoiseFrameDecoder()
-        var frames: [[UInt8]] = []
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + pieceSize)
-            decoder.append(bytes[offset..<end])
-            offset = end
-            while let frame = try decoder.nextFrame() { frames.append(frame) }
-        }
+        let frames = try decoder.decode(bytes, inPiecesOf: pieceSize)
         XCTAssertEqual(decoder.bufferedCount, 0, "bytes left over after the frames")
         return frames
     }
 
     static func messages(_ bytes: [UInt8], pieceSize: Int, limit: Int = centralMessageLimit) throws -> [WireMessage] {
         var decoder = MessageDecoder(maxPayload: limit)
-        var messages: [WireMessage] = []
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + pieceSize)
-            decoder.append(bytes[offset..<end])
-            offset = end
-            while let message = try decoder.nextMessage() { messages.append(message) }
-        }
+        let messages = try decoder.decode(bytes, inPiecesOf: pieceSize)
         XCTAssertEqual(decoder.bufferedCount, 0, "bytes left over after the messages")
         return messages
     }
