@@ -34,6 +34,13 @@ final class RecordingHandler: SecureServerHandler, @unchecked Sendable {
     var closeReasons: [String] { lock.withLock { reasons } }
     var peakPendingWriteBytes: Int { lock.withLock { maxPendingWriteBytes } }
 
+    /// Waits until at least `count` connections have closed; returns how many have.
+    func waitForCloses(_ count: Int, timeout: TimeInterval = 10) -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        while closeReasons.count < count && Date() < deadline { usleep(10_000) }
+        return closeReasons.count
+    }
+
     /// Waits until a close reason matching `predicate` was recorded.
     func waitForClose(timeout: TimeInterval = 10, _ predicate: (String) -> Bool) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
