@@ -11,10 +11,17 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     private let nodes: NodeDirectory
     private let centralName: String
     private let log: @Sendable (String) -> Void
+    /// How many connections one node may hold at once: a laptop needs one, a retry may briefly
+    /// overlap it; more is a fault or an attack, and must not eat the server's connection limit.
+    public let maxConnectionsPerNode: Int
+    private var openConnections: [String: Int] = [:]
+    private var admitted: [ObjectIdentifier: String] = [:]
 
-    public init(nodes: NodeDirectory, centralName: String, log: @escaping @Sendable (String) -> Void) {
+    public init(nodes: NodeDirectory, centralName: String, maxConnectionsPerNode: Int = 4,
+                log: @escaping @Sendable (String) -> Void) {
         self.nodes = nodes
         self.centralName = centralName
+        self.maxConnectionsPerNode = maxConnectionsPerNode
         self.log = log
     }
 
@@ -41,6 +48,11 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         guard UInt64(node.id, radix: 16) == peer.hello.node else {
             return ChannelError(.keyMismatch, "the key belongs to node \(node.id), not \(claimed)")
         }
+        guard openConnections[node.id, default: 0] < maxConnectionsPerNode else {
+            return ChannelError(.busy, "node \(node.id) already has \(maxConnectionsPerNode) connections open; close one and retry")
+        }
+        openConnections[node.id, default: 0] += 1
+        admitted[ObjectIdentifier(connection)] = node.id
         return nil
     }
 
@@ -57,5 +69,9 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         }
     }
 
-    public func closed(_ connection: SecureConnection, reason: String) {}
+    public func closed(_ connection: SecureConnection, reason: String) {
+        guard let node = admitted.removeValue(forKey: ObjectIdentifier(connection)) else { return }
+        openConnections[node, default: 1] -= 1
+        if openConnections[node] == 0 { openConnections.removeValue(forKey: node) }
+    }
 }

@@ -87,3 +87,46 @@ extension CentralServeTests {
         withExtendedLifetime(scratch) {}
     }
 }
+
+extension CentralServeTests {
+    func testOneNodeCannotHoldMoreThanItsShareOfConnections() async throws {
+        let (scratch, data) = try makeCentral()
+        let (server, port) = try startServer(data: data)
+        let loop = EventLoop(name: "serve-test-client")
+        defer { loop.shutdown() }
+        let pinned = try centralKey(data)
+        let key = StaticKeyPair.generate()
+        try enroll(key, as: Self.fieldNode, in: data)
+
+        var open: [SecureClient] = []
+        for _ in 0..<4 {
+            let client = try await connect(loop, fieldConfiguration(port: port, key: key, pinned: pinned))
+            try await assertPingPong(client, payload: [1])
+            open.append(client)
+        }
+        let fifth = try await connect(loop, fieldConfiguration(port: port, key: key, pinned: pinned))
+        let refusal = try await assertRefused(fifth, code: .busy)
+        XCTAssertTrue(refusal?.reason.contains("already has 4 connections") ?? false, "\(String(describing: refusal))")
+
+        // Closing one frees its place.
+        await open.removeFirst().close()
+        let configuration = fieldConfiguration(port: port, key: key, pinned: pinned)
+        let again = try await within(10, "a connection after one closed") { () async throws -> Bool in
+            // The server frees the place when its side of the close has run: retry until it has.
+            while true {
+                let client = try await SecureClient.connect(on: loop, configuration)
+                do {
+                    try await client.send(WireMessage(.ping, [2]))
+                    let reply = try await client.receive()
+                    if reply.type == .pong { await client.close(); return true }
+                } catch {}
+                await client.close()
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+        }
+        XCTAssertTrue(again)
+        for client in open { await client.close() }
+        assertStopsCleanly(server, signal: SIGTERM, name: "SIGTERM")
+        withExtendedLifetime(scratch) {}
+    }
+}
