@@ -45,21 +45,35 @@ extension CipherState {
     /// failure `output` and the nonce are unchanged.
     public mutating func decryptWithAd(_ ad: [UInt8], ciphertext: ArraySlice<UInt8>,
                                        appendingTo output: inout [UInt8]) throws {
+        let tagStart = max(ciphertext.startIndex, ciphertext.endIndex - NoiseConstants.tagLength)
+        try open(ad, ciphertext[..<tagStart], tag: ciphertext[tagStart...], count: ciphertext.count, appendingTo: &output)
+    }
+
+    /// The same, reading the ciphertext where it lies (a socket's read buffer).
+    public mutating func decryptWithAd(_ ad: [UInt8], ciphertext: UnsafeRawBufferPointer,
+                                       appendingTo output: inout [UInt8]) throws {
+        let tagStart = max(0, ciphertext.count - NoiseConstants.tagLength)
+        try open(ad, UnsafeRawBufferPointer(rebasing: ciphertext[..<tagStart]),
+                 tag: UnsafeRawBufferPointer(rebasing: ciphertext[tagStart...]), count: ciphertext.count, appendingTo: &output)
+    }
+
+    private mutating func open<Ciphertext: DataProtocol, Tag: DataProtocol>(
+        _ ad: [UInt8], _ ciphertext: Ciphertext, tag: Tag, count: Int, appendingTo output: inout [UInt8]
+    ) throws {
         guard let key else {
             output.append(contentsOf: ciphertext)
+            output.append(contentsOf: tag)
             return
         }
-        guard ciphertext.count <= NoiseConstants.maxMessageLength else {
-            throw NoiseError.messageTooLong(length: ciphertext.count, maximum: NoiseConstants.maxMessageLength)
+        guard count <= NoiseConstants.maxMessageLength else {
+            throw NoiseError.messageTooLong(length: count, maximum: NoiseConstants.maxMessageLength)
         }
         guard nonce != .max else { throw NoiseError.nonceExhausted }
-        guard ciphertext.count >= NoiseConstants.tagLength else {
-            throw NoiseError.messageTooShort(length: ciphertext.count, minimum: NoiseConstants.tagLength)
+        guard count >= NoiseConstants.tagLength else {
+            throw NoiseError.messageTooShort(length: count, minimum: NoiseConstants.tagLength)
         }
-        let tagStart = ciphertext.endIndex - NoiseConstants.tagLength
         do {
-            let box = try ChaChaPoly.SealedBox(nonce: try CipherState.transportNonce(nonce),
-                                               ciphertext: ciphertext[..<tagStart], tag: ciphertext[tagStart...])
+            let box = try ChaChaPoly.SealedBox(nonce: try CipherState.transportNonce(nonce), ciphertext: ciphertext, tag: tag)
             output.append(contentsOf: try ChaChaPoly.open(box, using: key, authenticating: ad))
         } catch {
             throw NoiseError.decryptFailed

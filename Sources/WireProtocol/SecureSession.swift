@@ -108,6 +108,34 @@ public struct SecureSession: Sendable {
         return events
     }
 
+    /// The same as the generic `receive`, for bytes that lie in memory (a socket's read buffer):
+    /// while nothing is buffered, whole Noise messages are decrypted where they lie instead of
+    /// being copied into the frame buffer first. Only a trailing partial frame is buffered.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer) throws(SessionError) -> [Event] {
+        guard phase == .established, frames.bufferedCount == 0 else { return try receive(bytes[...]) }
+        var events: [Event] = []
+        var offset = 0
+        do {
+            while phase == .established, bytes.count - offset >= 2 {
+                let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+                guard length > 0 else { throw FramingError.emptyFrame }
+                guard bytes.count - offset - 2 >= length else { break }
+                let frame = UnsafeRawBufferPointer(rebasing: bytes[offset + 2..<offset + 2 + length])
+                try messages.append { plain in try receiving!.decryptWithAd([], ciphertext: frame, appendingTo: &plain) }
+                offset += 2 + length
+                while let message = try messages.nextMessage() { events.append(.message(message)) }
+            }
+        } catch let error as FramingError {
+            phase = .closed
+            throw .framing(error)
+        } catch {
+            phase = .closed
+            throw .noise("\(error)")
+        }
+        guard offset < bytes.count else { return events }
+        return events + (try receive(bytes[offset...]))
+    }
+
     /// The wire bytes of one application message: as many Noise messages as its size needs.
     public mutating func seal(_ message: WireMessage) throws(SessionError) -> [UInt8] {
         try sealRaw(message.encoded())

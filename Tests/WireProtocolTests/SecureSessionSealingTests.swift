@@ -41,4 +41,29 @@ final class SecureSessionSealingTests: XCTestCase {
             XCTAssertEqual(delivered, messages.map { .message($0) }, "round \(round)")
         }
     }
+
+    func testBytesReadInPlaceGiveWhatTheSameBytesGiveCopiedWhateverTheCuts() throws {
+        var (sender, receiver) = try establishedPair()
+        var random = SplitMix64(seed: 0xC075)
+        for round in 0..<30 {
+            let messages = (0..<(1 + Int(random.next() % 5))).map { _ in
+                WireMessage(.pong, (0..<Int(random.next() % 200_000)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+            }
+            let wire = try sender.seal(contentsOf: messages)
+            var inPlace = receiver
+            var copied = receiver
+            var viaPointer: [SecureSession.Event] = []
+            var viaCollection: [SecureSession.Event] = []
+            var offset = 0
+            while offset < wire.count {
+                let end = min(wire.count, offset + 1 + Int(random.next() % 150_000))
+                try wire[offset..<end].withUnsafeBytes { viaPointer += try inPlace.receive($0) }
+                viaCollection += try copied.receive(wire[offset..<end])
+                offset = end
+            }
+            XCTAssertEqual(viaPointer, viaCollection, "round \(round)")
+            XCTAssertEqual(viaPointer, messages.map { .message($0) }, "round \(round)")
+            receiver = inPlace
+        }
+    }
 }
