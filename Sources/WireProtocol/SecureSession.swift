@@ -95,15 +95,8 @@ public struct SecureSession: Sendable {
                     try handle(frame, into: &events)
                 }
             }
-        } catch let error as SessionError {
-            phase = .closed
-            throw error
-        } catch let error as FramingError {
-            phase = .closed
-            throw .framing(error)
         } catch {
-            phase = .closed
-            throw .noise("\(error)")
+            throw closed(by: error)
         }
         return events
     }
@@ -125,12 +118,8 @@ public struct SecureSession: Sendable {
                 offset += 2 + length
                 while let message = try messages.nextMessage() { events.append(.message(message)) }
             }
-        } catch let error as FramingError {
-            phase = .closed
-            throw .framing(error)
         } catch {
-            phase = .closed
-            throw .noise("\(error)")
+            throw closed(by: error)
         }
         guard offset < bytes.count else { return events }
         return events + (try receive(bytes[offset...]))
@@ -247,6 +236,16 @@ public struct SecureSession: Sendable {
         phase = .established
         self.peer = peer
         if let peer { events.append(.established(peer)) }
+    }
+
+    /// Closes the session after a failure and says why in the session's words.
+    private mutating func closed(by error: any Error) -> SessionError {
+        phase = .closed
+        switch error {
+        case let error as SessionError: return error
+        case let error as FramingError: return .framing(error)
+        default: return .noise("\(error)")
+        }
     }
 
     private func noise<T>(_ body: () throws -> T) throws(SessionError) -> T {
