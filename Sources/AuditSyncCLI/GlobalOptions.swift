@@ -31,6 +31,15 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// Runs a parse of a command-line value; its failure is bad usage (exit 2), in its own words.
+func parsingArgument<T>(_ parse: () throws -> T) throws -> T {
+    do {
+        return try parse()
+    } catch {
+        throw ValidationError(String(describing: error))
+    }
+}
+
 enum Output {
     static func standard(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))

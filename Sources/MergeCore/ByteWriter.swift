@@ -18,6 +18,13 @@ public struct ByteWriter: Sendable {
         }
     }
 
+    /// A timestamp in 16 bytes: the packed clock, then the node id, both big-endian. Records,
+    /// their `seen` lists and the replica's own tables all lay timestamps out this way.
+    public mutating func writeTimestamp(_ stamp: Timestamp) {
+        writeUInt64(UInt64(stamp.packedClock))
+        writeUInt64(stamp.node.rawValue)
+    }
+
     /// Unsigned LEB128: seven bits a byte, low bits first, high bit set on all but the last.
     public mutating func writeVarint(_ value: UInt64) {
         var rest = value

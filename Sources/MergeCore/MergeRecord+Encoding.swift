@@ -35,17 +35,13 @@ extension MergeRecord {
 
     public func encode(into writer: inout ByteWriter) {
         writer.writeUInt8(MergeRecord.formatVersion)
-        writer.writeUInt64(UInt64(timestamp.packedClock))
-        writer.writeUInt64(timestamp.node.rawValue)
+        writer.writeTimestamp(timestamp)
         writer.writeString(entity)
         writer.writeString(key)
         writer.writeString(field)
         value.encode(into: &writer)
         writer.writeVarint(UInt64(seen.count))
-        for stamp in seen {
-            writer.writeUInt64(UInt64(stamp.packedClock))
-            writer.writeUInt64(stamp.node.rawValue)
-        }
+        for stamp in seen { writer.writeTimestamp(stamp) }
     }
 
     /// Decodes exactly one record that fills `bytes`.

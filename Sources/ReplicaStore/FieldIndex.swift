@@ -22,14 +22,14 @@ struct FieldIndex {
         var entries: [Entry] = []
         var offset = 0
         while offset + 25 <= bytes.count {
-            let timestamp = FieldIndex.timestamp(bytes, offset)
-            let sequence = Int64(bitPattern: FieldIndex.load(bytes, offset + 16))
+            let timestamp = SeenEncoding.timestamp(bytes, at: offset)
+            let sequence = Int64(bitPattern: SeenEncoding.load(bytes, offset + 16))
             let count = Int(bytes[offset + 24])
             offset += 25
             var seen: [Timestamp] = []
             seen.reserveCapacity(count)
             for _ in 0..<count where offset + 16 <= bytes.count {
-                seen.append(FieldIndex.timestamp(bytes, offset))
+                seen.append(SeenEncoding.timestamp(bytes, at: offset))
                 offset += 16
             }
             entries.append(Entry(timestamp: timestamp, sequence: sequence, seen: seen))
@@ -67,21 +67,9 @@ struct FieldIndex {
     }
 
     private static func append(_ entry: Entry, to writer: inout ByteWriter) {
-        writer.writeUInt64(UInt64(entry.timestamp.packedClock))
-        writer.writeUInt64(entry.timestamp.node.rawValue)
+        writer.writeTimestamp(entry.timestamp)
         writer.writeUInt64(UInt64(bitPattern: entry.sequence))
         writer.writeUInt8(UInt8(entry.seen.count))
-        for stamp in entry.seen {
-            writer.writeUInt64(UInt64(stamp.packedClock))
-            writer.writeUInt64(stamp.node.rawValue)
-        }
-    }
-
-    private static func timestamp(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> Timestamp {
-        Timestamp(packedClock: Int64(bitPattern: load(bytes, offset)), node: NodeID(rawValue: load(bytes, offset + 8)))
-    }
-
-    private static func load(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
-        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        for stamp in entry.seen { writer.writeTimestamp(stamp) }
     }
 }

@@ -40,13 +40,8 @@ enum ReplicaFixture {
 
     /// Delivers records and the evidence files they name.
     static func deliver(_ records: [MergeRecord], from source: AuditReplica, to target: AuditReplica) throws {
-        let report = try target.store.apply(records)
+        let report = try target.receive(records, evidenceFrom: source.evidence)
         XCTAssertEqual(report.rejected, [], "records refused")
-        for record in records where record.entity == AuditSchema.Entity.evidence && record.field == AuditSchema.EvidenceField.sha256 {
-            guard let sha = record.value.text, !target.evidence.contains(sha),
-                  let bytes = FileManager.default.contents(atPath: source.evidence.url(for: sha).path) else { continue }
-            _ = try target.evidence.add([UInt8](bytes), expecting: sha)
-        }
     }
 
     static func exchange(_ source: AuditReplica, _ target: AuditReplica) throws {

@@ -52,11 +52,7 @@ struct CentralAudit: ParsableCommand {
         }
 
         private func parsedKind() throws -> AuditKind {
-            do {
-                return try DomainError.parse(AuditKind.self, kind, what: "audit kind")
-            } catch {
-                throw ValidationError(error.description)
-            }
+            try parsingArgument { try DomainError.parse(AuditKind.self, kind, what: "audit kind") }
         }
 
         func run() throws {

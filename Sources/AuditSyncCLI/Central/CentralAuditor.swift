@@ -39,11 +39,7 @@ struct CentralAuditor: ParsableCommand {
         }
 
         private func parsedRoles() throws -> [AuditorRole] {
-            do {
-                return try role.map { (text) throws(DomainError) in try DomainError.parse(AuditorRole.self, text, what: "role") }
-            } catch {
-                throw ValidationError(error.description)
-            }
+            try parsingArgument { try role.map { try DomainError.parse(AuditorRole.self, $0, what: "role") } }
         }
 
         func run() throws {

@@ -28,11 +28,7 @@ struct CentralInit: ParsableCommand {
     }
 
     private func listenAddress() throws -> ListenAddress {
-        do {
-            return try listen.map { text throws(CentralError) in try ListenAddress(parsing: text) } ?? .default
-        } catch {
-            throw ValidationError(error.description)
-        }
+        try parsingArgument { try listen.map { try ListenAddress(parsing: $0) } ?? .default }
     }
 
     func run() throws {

@@ -28,13 +28,12 @@ struct CentralServe: ParsableCommand {
     var listen: String?
 
     func validate() throws {
-        if let listen {
-            do {
-                _ = try ListenAddress(parsing: listen)
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
+        _ = try listenAddress()
+    }
+
+    /// The address given with --listen, if any.
+    private func listenAddress() throws -> ListenAddress? {
+        try parsingArgument { try listen.map { try ListenAddress(parsing: $0) } }
     }
 
     func run() throws {
@@ -42,7 +41,7 @@ struct CentralServe: ParsableCommand {
         // `listening on` appears must still stop the server cleanly.
         let stop = StopSignal()
         let central = try global.openCentral()
-        let address = try listen.map { try ListenAddress(parsing: $0) } ?? central.listenAddress
+        let address = try listenAddress() ?? central.listenAddress
         let name = try central.name
         let hello = Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: name)
         var configuration = SecureServer.Configuration(host: address.host, port: address.port,

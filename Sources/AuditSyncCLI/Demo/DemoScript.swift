@@ -135,13 +135,7 @@ struct DemoScript {
 
     /// Hands every record of one replica to another (evidence files travel with them).
     private func exchange(from source: AuditReplica, to target: AuditReplica) throws {
-        let records = try source.store.records(after: 0, limit: .max).map(\.record)
-        try target.store.apply(records)
-        for record in records where record.entity == AuditSchema.Entity.evidence && record.field == AuditSchema.EvidenceField.sha256 {
-            guard let sha = record.value.text, !target.evidence.contains(sha),
-                  let bytes = FileManager.default.contents(atPath: source.evidence.url(for: sha).path) else { continue }
-            _ = try target.evidence.add([UInt8](bytes), expecting: sha)
-        }
+        try target.receive(try source.store.records(after: 0, limit: .max).map(\.record), evidenceFrom: source.evidence)
     }
 
     private func digests(_ audit: String, _ replicas: [(String, AuditReplica)]) throws -> [String: String] {
