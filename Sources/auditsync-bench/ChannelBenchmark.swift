@@ -15,6 +15,9 @@ struct ChannelBenchmark {
         var plainSeconds = 0.0
         var rawSeconds = 0.0
         var secureSeconds = 0.0
+        /// CPU seconds (all threads, user and kernel) each transfer used.
+        var plainCPUSeconds = 0.0
+        var secureCPUSeconds = 0.0
         var payloadBytes: Int { messageSize * messages }
         var plainMBps: Double { Double(payloadBytes) / plainSeconds / 1e6 }
         var rawMBps: Double { Double(payloadBytes) / rawSeconds / 1e6 }
@@ -37,18 +40,23 @@ struct ChannelBenchmark {
         let message = WireMessage(.pong, [UInt8](repeating: 0x5A, count: size))
         result.rawSeconds = try await measure {
             try await plainTransfer(message, count: count, perBatch: perBatch, readMessages: false)
-        }
-        result.plainSeconds = try await measure {
+        }.wall
+        (result.plainSeconds, result.plainCPUSeconds) = try await measure {
             try await plainTransfer(message, count: count, perBatch: perBatch, readMessages: true)
         }
-        result.secureSeconds = try await measure { try await secureTransfer(message, count: count, perBatch: perBatch) }
+        (result.secureSeconds, result.secureCPUSeconds) = try await measure {
+            try await secureTransfer(message, count: count, perBatch: perBatch)
+        }
         return result
     }
 
-    private func measure(_ body: () async throws -> Void) async rethrows -> Double {
+    /// Wall-clock and CPU seconds of `body`.
+    @discardableResult
+    private func measure(_ body: () async throws -> Void) async rethrows -> (wall: Double, cpu: Double) {
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = ProcessStats.cpuSeconds()
         try await body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, ProcessStats.cpuSeconds() - cpuStart)
     }
 
     /// ChaCha20-Poly1305 alone on one core, sealing full Noise messages: the ceiling for one
