@@ -58,7 +58,7 @@ public final class SecureConnection: @unchecked Sendable {
     func start() {
         timer.schedule(after: limits.handshakeTimeoutMilliseconds) { [weak self] in
             guard let self else { return }
-            close(reason: "handshake not finished within \(limits.handshakeTimeoutMilliseconds) ms")
+            close(reason: "handshake not finished within \(Self.duration(limits.handshakeTimeoutMilliseconds))")
         }
         if session.role == .initiator {
             do {
@@ -117,10 +117,20 @@ public final class SecureConnection: @unchecked Sendable {
         stream.close()
     }
 
+    /// "300 ms", "120 s": how the log and the peer are told a limit.
+    static func duration(_ milliseconds: UInt64) -> String {
+        milliseconds < 1000 || milliseconds % 1000 != 0 ? "\(milliseconds) ms" : "\(milliseconds / 1000) s"
+    }
+
+    /// Idle means neither side made progress: nothing arrived, and nothing we sent was taken by
+    /// the socket. A peer that only reads a long download, or a long upload to a peer that
+    /// only listens, is busy, not idle.
     private func armIdleTimer() {
+        let writtenWhenArmed = stream.bytesWritten
         timer.schedule(after: limits.idleTimeoutMilliseconds) { [weak self] in
             guard let self else { return }
-            close(error: ChannelError(.timeout, "nothing received for \(limits.idleTimeoutMilliseconds / 1000) s"))
+            if stream.bytesWritten > writtenWhenArmed { return armIdleTimer() }
+            close(error: ChannelError(.timeout, "nothing received or sent for \(Self.duration(limits.idleTimeoutMilliseconds))"))
         }
     }
 }

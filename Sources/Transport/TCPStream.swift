@@ -22,6 +22,8 @@ public final class TCPStream: @unchecked Sendable {
     public weak var delegate: TCPStreamDelegate?
     public private(set) var isClosed = false
     private var isReading = false
+    /// Bytes the socket has taken since the stream opened: progress the peer makes by reading.
+    public private(set) var bytesWritten = 0
     /// Bytes handed to `uv_write` whose callbacks have not run yet.
     public private(set) var pendingWriteBytes = 0
     /// Above this many pending bytes the stream reports itself full (`isWritable` false);
@@ -134,6 +136,7 @@ public final class TCPStream: @unchecked Sendable {
             if status != Int32(UV_ECANCELED.rawValue) { fail(UVError(status, "write")) }
             return
         }
+        bytesWritten += count
         if wasFull && pendingWriteBytes <= lowWaterMark && !isClosed {
             wasFull = false
             delegate?.streamBecameWritable(self)

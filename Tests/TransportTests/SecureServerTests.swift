@@ -142,6 +142,33 @@ final class SecureServerTests: XCTestCase {
         await fixture.stop()
     }
 
+    func testALongUploadIsNotIdleWhileThePeerReadsIt() async throws {
+        let fixture = try await ServerFixture()
+        var configuration = fixture.clientConfiguration()
+        configuration.limits.idleTimeoutMilliseconds = 300
+        let client = try await SecureClient.connect(on: clientLoop, configuration)
+        // 1.2 s of sending to a server that answers nothing (it ignores pongs): the client
+        // receives nothing for four idle periods, but the server keeps taking its bytes.
+        let chunk = WireMessage(.pong, [UInt8](repeating: 0x33, count: 64 << 10))
+        for _ in 0..<30 {
+            try await client.send(chunk)
+            try await Task.sleep(nanoseconds: 40_000_000)
+        }
+        try await client.send(WireMessage(.ping, [9]))
+        let pong = try await client.receive()
+        XCTAssertEqual(pong.payload, [9])
+        // Once nothing moves either way, the client's clock runs out as before.
+        do {
+            let message = try await client.receive()
+            XCTFail("expected the idle client to close, got \(message)")
+        } catch let closed as ChannelClosed {
+            XCTAssertTrue(closed.reason.contains("nothing received or sent for 300 ms"), closed.reason)
+        }
+        await client.close()
+        XCTAssertTrue(fixture.handler.closeReasons.allSatisfy { !$0.contains("timeout") })
+        await fixture.stop()
+    }
+
     func testAClientThatNeverReadsCannotGrowTheServersMemory() async throws {
         var limits = SecureConnection.Limits()
         limits.writeHighWaterMark = 256 << 10
