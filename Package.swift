@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "AuditDomain"),
         .target(name: "MergeCore"),
         .target(name: "NoiseProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "WireProtocol", dependencies: ["NoiseProtocol"]),
+        .target(name: "WireProtocol", dependencies: ["NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")]),
         // The event loop at the edge: libuv TCP, the only module that imports CLibUV.
         .target(name: "Transport", dependencies: ["CLibUV", "WireProtocol", "NoiseProtocol"]),
 
@@ -55,11 +55,18 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "FieldNode",
+            dependencies: [
+                "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "NoiseProtocol", "WireProtocol", "Transport",
+            ]
+        ),
+
         // The command line at the top.
         .target(
             name: "AuditSyncCLI",
             dependencies: [
-                "AuditDomain", "AuditReplica", "CentralNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
+                "AuditDomain", "AuditReplica", "CentralNode", "FieldNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
                 "Transport", "WireProtocol", "NoiseProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -86,17 +93,25 @@ let package = Package(
             name: "AuditReplicaTests",
             dependencies: ["TestSupport", "AuditReplica", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
         ),
-        .testTarget(name: "CentralNodeTests", dependencies: ["TestSupport", "CentralNode", "AuditReplica", "AuditDomain"]),
+        .testTarget(
+            name: "CentralNodeTests",
+            dependencies: ["TestSupport", "CentralNode", "AuditReplica", "AuditDomain", "WireProtocol", "SQLiteKit"]
+        ),
         .testTarget(
             name: "NoiseProtocolTests",
             dependencies: ["TestSupport", "NoiseProtocol"],
             exclude: ["Vectors"]
         ),
-        .testTarget(name: "WireProtocolTests", dependencies: ["TestSupport", "WireProtocol", "NoiseProtocol"]),
+        .testTarget(
+            name: "WireProtocolTests",
+            dependencies: ["TestSupport", "WireProtocol", "NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "TransportTests", dependencies: ["TestSupport", "Transport", "WireProtocol", "NoiseProtocol"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "CanonicalJSON", "CentralNode", "Transport", "WireProtocol", "NoiseProtocol", "auditsync"]
+            dependencies: [
+                "TestSupport", "CanonicalJSON", "CentralNode", "FieldNode", "Transport", "WireProtocol", "NoiseProtocol", "auditsync",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Foundation
 import NoiseProtocol
 import SQLiteKit
+import Transport
 
 /// A field node registered at this central: its id, the static key it proves in every
 /// handshake, and the auditor it belongs to.
@@ -10,18 +11,17 @@ public struct RegisteredNode: Equatable, Sendable {
     public let auditor: String
     public let enrolledAt: String
     public let revokedAt: String?
+    public let revokeReason: String?
+    /// What the auditor called the laptop at enrollment.
+    public let deviceName: String
 }
 
 extension Central {
     /// Registers a field node's static key for an auditor (enrollment does this).
-    public func registerNode(id: String, publicKey: [UInt8], auditor: String) throws {
+    public func registerNode(id: String, publicKey: [UInt8], auditor: String, deviceName: String = "") throws {
         guard publicKey.count == 32 else { throw CentralError.invalidIdentifier(what: "node key", value: "\(publicKey.count) bytes") }
         guard try self.auditor(auditor) != nil else { throw CentralError.unknownAuditor(auditor) }
-        let insert = try database.prepare("INSERT INTO nodes(id, public_key, auditor) VALUES (?1, ?2, ?3)")
-        insert.bind(1, id)
-        insert.bind(2, blob: publicKey)
-        insert.bind(3, auditor)
-        try insert.run()
+        try NodeDirectory.insertNode(in: database, id: id, publicKey: publicKey, auditor: auditor, deviceName: deviceName)
     }
 
     public func nodes() throws -> [RegisteredNode] {
@@ -37,7 +37,8 @@ extension Central {
 /// Looks nodes up by the key they proved. Reads the database on every call, so an enrollment or
 /// a revocation made by another process takes effect for the next handshake.
 public final class NodeDirectory {
-    private let database: Database
+    let database: Database
+    var lastDataVersion: Int64 = -1
 
     /// Opens its own connection: the server's loop thread must not share the command's.
     public init(centralDirectory: URL) throws {
@@ -49,15 +50,31 @@ public final class NodeDirectory {
         try NodeDirectory.nodes(in: database, where: "WHERE public_key = ?1") { $0.bind(1, blob: key) }.first
     }
 
+    public func node(withID id: String) throws -> RegisteredNode? {
+        try NodeDirectory.nodes(in: database, where: "WHERE id = ?1") { $0.bind(1, id) }.first
+    }
+
     static func nodes(in database: Database, where clause: String, bind: (Statement) -> Void) throws -> [RegisteredNode] {
-        let query = try database.prepare(
-            "SELECT id, public_key, auditor, enrolled_at, revoked_at FROM nodes \(clause) ORDER BY enrolled_at, id")
+        let query = try database.prepare("""
+            SELECT id, public_key, auditor, enrolled_at, revoked_at, revoke_reason, device_name
+            FROM nodes \(clause) ORDER BY enrolled_at, id
+            """)
         bind(query)
         var nodes: [RegisteredNode] = []
         try query.forEachRow { row in
             nodes.append(RegisteredNode(id: row.text(0), publicKey: row.blob(1), auditor: row.text(2),
-                                        enrolledAt: row.text(3), revokedAt: row.optionalText(4)))
+                                        enrolledAt: row.text(3), revokedAt: row.optionalText(4),
+                                        revokeReason: row.optionalText(5), deviceName: row.text(6)))
         }
         return nodes
+    }
+
+    static func insertNode(in database: Database, id: String, publicKey: [UInt8], auditor: String, deviceName: String) throws {
+        let insert = try database.prepare("INSERT INTO nodes(id, public_key, auditor, device_name) VALUES (?1, ?2, ?3, ?4)")
+        insert.bind(1, id)
+        insert.bind(2, blob: publicKey)
+        insert.bind(3, auditor)
+        insert.bind(4, deviceName)
+        try insert.run()
     }
 }

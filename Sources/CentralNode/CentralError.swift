@@ -10,6 +10,8 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
     case missingRole(auditor: String, role: String)
     case emptyText(what: String)
     case lineBreak(what: String)
+    case invalidValidity(Int)
+    case unknownNode(String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,10 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
             "the \(what) is empty"
         case .lineBreak(let what):
             "the \(what) must fit on one line"
+        case .invalidValidity(let hours):
+            "a token is valid for 1 to 8760 hours, not \(hours)"
+        case .unknownNode(let id):
+            "no node \(id); `auditsync central node list` shows the enrolled ones"
         }
     }
 }

@@ -42,5 +42,18 @@ enum CentralSchema {
                 revoke_reason TEXT
             ) STRICT;
             """),
+        // One row per token issued. Only the SHA-256 of the token's secret is kept: a copy of
+        // this database cannot enroll anything.
+        .init("0103-enrollments", sql: """
+            CREATE TABLE enrollments (
+                secret_hash BLOB PRIMARY KEY NOT NULL,
+                auditor TEXT NOT NULL REFERENCES auditors(id),
+                issued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                expires_at TEXT NOT NULL,
+                node TEXT REFERENCES nodes(id),
+                redeemed_at TEXT
+            ) STRICT;
+            ALTER TABLE nodes ADD COLUMN device_name TEXT NOT NULL DEFAULT '';
+            """),
     ]
 }

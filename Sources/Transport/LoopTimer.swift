@@ -1,13 +1,13 @@
 import CLibUV
 
 /// A one-shot or repeating timer on a loop. Loop-thread only.
-final class LoopTimer {
-    let loop: EventLoop
+public final class LoopTimer {
+    public let loop: EventLoop
     private let timer: UnsafeMutablePointer<uv_timer_t>
     private var action: (() -> Void)?
     private var isClosed = false
 
-    init(loop: EventLoop) {
+    public init(loop: EventLoop) {
         loop.assertInLoop()
         self.loop = loop
         timer = .allocate(capacity: 1)
@@ -18,7 +18,7 @@ final class LoopTimer {
 
     /// Calls `action` after `milliseconds`, then every `repeatMilliseconds` if that is not 0.
     /// Scheduling again replaces the previous schedule.
-    func schedule(after milliseconds: UInt64, repeat repeatMilliseconds: UInt64 = 0, _ action: @escaping () -> Void) {
+    public func schedule(after milliseconds: UInt64, repeat repeatMilliseconds: UInt64 = 0, _ action: @escaping () -> Void) {
         guard !isClosed else { return }
         self.action = action
         uv_timer_start(timer, { timer in
@@ -27,13 +27,13 @@ final class LoopTimer {
         }, milliseconds, repeatMilliseconds)
     }
 
-    func cancel() {
+    public func cancel() {
         guard !isClosed else { return }
         uv_timer_stop(timer)
         action = nil
     }
 
-    func close() {
+    public func close() {
         guard !isClosed else { return }
         isClosed = true
         action = nil

@@ -108,6 +108,17 @@ public final class SecureConnection: @unchecked Sendable {
         stream.shutdownAndClose()
     }
 
+    /// Closes once what was sent is flushed, without an error: the exchange is complete (an
+    /// enrollment answered, say).
+    public func finish(reason: String) {
+        loop.assertInLoop()
+        guard !stream.isClosed, !isClosing else { return }
+        isClosing = true
+        closeReason = closeReason ?? reason
+        timer.close()
+        stream.shutdownAndClose()
+    }
+
     /// Closes at once, logging `reason`.
     public func close(reason: String) {
         loop.assertInLoop()

@@ -28,6 +28,8 @@ public struct ChannelError: Error, Equatable, Sendable, CustomStringConvertible 
         case shuttingDown = 9
         /// The peer's static key is not the one pinned for it.
         case keyMismatch = 10
+        /// An enrollment token that is unknown, used by another node, or expired.
+        case enrollmentRefused = 11
         /// A code this build does not know (sent by a newer peer).
         case other = 0xFFFF
     }

@@ -5,7 +5,7 @@
 ///     u8      number of protocol versions (1…16), then each as u16 BE
 ///             (the responder lists all it speaks; the initiator names the one it chose)
 ///     u64 BE  node id
-///     u8      role: 1 central, 2 field
+///     u8      role: 1 central, 2 field, 3 field node enrolling
 ///     u8      name length (0…255), then the name in UTF-8
 public struct Hello: Equatable, Sendable {
     public static let format: UInt8 = 1
@@ -13,6 +13,8 @@ public struct Hello: Equatable, Sendable {
     public enum Role: UInt8, Sendable {
         case central = 1
         case field = 2
+        /// A field node with a fresh key, come to enroll: its one message is `enroll`.
+        case enrolling = 3
     }
 
     public var versions: [UInt16]
@@ -31,34 +33,26 @@ public struct Hello: Equatable, Sendable {
         precondition((1...16).contains(versions.count), "a hello names 1 to 16 versions")
         var bytes: [UInt8] = [Hello.format, UInt8(versions.count)]
         for version in versions { bytes += [UInt8(version >> 8), UInt8(version & 0xFF)] }
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: node >> UInt64(shift))) }
+        bytes.appendUInt64(node)
         bytes.append(role.rawValue)
-        let name = UTF8Truncation.prefix(name, maxBytes: 255)
-        bytes.append(UInt8(name.count))
-        bytes += name
+        bytes.appendShortText(name)
         return bytes
     }
 
     public init(decoding bytes: [UInt8]) throws(FramingError) {
-        var offset = 0
-        func take(_ count: Int) throws(FramingError) -> ArraySlice<UInt8> {
-            guard bytes.count - offset >= count else { throw .malformed("hello: ends early") }
-            defer { offset += count }
-            return bytes[offset..<offset + count]
-        }
-        guard try take(1).first == Hello.format else { throw .malformed("hello: unknown format") }
-        let count = Int(try take(1).first!)
+        var reader = PayloadReader(bytes, what: "hello")
+        guard try reader.byte() == Hello.format else { throw .malformed("hello: unknown format") }
+        let count = Int(try reader.byte())
         guard (1...16).contains(count) else { throw .malformed("hello: \(count) versions") }
         var versions: [UInt16] = []
         for _ in 0..<count {
-            let pair = try take(2)
+            let pair = try reader.take(2)
             versions.append(UInt16(pair.first!) << 8 | UInt16(pair.last!))
         }
-        let node = try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        guard let role = Role(rawValue: try take(1).first!) else { throw .malformed("hello: unknown role") }
-        let nameLength = Int(try take(1).first!)
-        guard let name = String(validating: try take(nameLength), as: UTF8.self) else { throw .malformed("hello: name is not UTF-8") }
-        guard offset == bytes.count else { throw .malformed("hello: \(bytes.count - offset) bytes follow it") }
+        let node = try reader.uint64()
+        guard let role = Role(rawValue: try reader.byte()) else { throw .malformed("hello: unknown role") }
+        let name = try reader.shortText("name")
+        try reader.finish()
         self.init(versions: versions, node: node, role: role, name: name)
     }
 }

@@ -40,6 +40,10 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
     /// Asks the peer to send the payload back in a `pong`: liveness and round-trip checks.
     case ping = 0x02
     case pong = 0x03
+    /// A field node with a fresh key presents an enrollment token's secret (``EnrollRequest``).
+    case enroll = 0x10
+    /// The central registered the node (``EnrollGrant``); it closes after sending it.
+    case enrolled = 0x11
 }
 
 /// Joins decrypted chunks into messages. A pure function of bytes, like the frame decoder:

@@ -27,6 +27,24 @@ final class RawSocket {
 
     deinit { close() }
 
+    /// A loopback port nobody listens on: bound by the system, then released.
+    static func unusedPort() throws -> UInt16 {
+        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ServeTestError.socket("socket", errno: errno) }
+        defer { Glibc.close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else { throw ServeTestError.socket("bind 127.0.0.1:0", errno: errno) }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
     /// The local port, which the server logs as the peer's.
     var localPort: UInt16 {
         var address = sockaddr_in()

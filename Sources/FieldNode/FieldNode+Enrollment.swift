@@ -1,0 +1,63 @@
+import Foundation
+import MergeCore
+import NoiseProtocol
+import Transport
+import WireProtocol
+
+/// Enrollment in three steps, so the network part holds nothing but values: the node prepares
+/// (its id and a key synced to disk before anything is sent), `EnrollmentExchange` talks to the
+/// central, and the node records the answer. A connection cut after the central registered the
+/// key is retried with the same token: the central answers the same key and id the same way.
+extension FieldNode {
+    /// The id and static key to enroll with; refuses a node that is already enrolled.
+    public func prepareEnrollment() throws -> (node: NodeID, key: StaticKeyPair) {
+        if let existing = try enrollment {
+            throw FieldError.alreadyEnrolled(
+                node: node.hex, central: "\(existing.centralName) (\(existing.centralHost):\(existing.centralPort))")
+        }
+        return (node, try StaticKeyFile.loadOrCreate(in: directory))
+    }
+
+    /// Keeps what the central said, with the token's address and pinned key.
+    @discardableResult
+    public func recordEnrollment(_ grant: EnrollGrant, token: EnrollmentToken) throws -> Enrollment {
+        let enrollment = Enrollment(
+            centralHost: token.host, centralPort: token.port, centralKey: token.centralKey,
+            centralName: grant.centralName, auditor: grant.auditor, auditorName: grant.auditorName,
+            enrolledAt: ISO8601DateFormatter().string(from: Date()))
+        try record(enrollment)
+        return enrollment
+    }
+}
+
+/// The enrollment conversation: connect pinning the token's key, send `enroll`, read the one
+/// answer.
+public enum EnrollmentExchange {
+    public static func run(token: EnrollmentToken, node: NodeID, key: StaticKeyPair, deviceName: String,
+                           on loop: EventLoop, timeoutMilliseconds: UInt64 = 10_000) async throws -> EnrollGrant {
+        var configuration = SecureClient.Configuration(
+            host: token.host, port: token.port, staticKey: key,
+            hello: Hello(versions: ProtocolVersion.supported, node: node.rawValue, role: .enrolling, name: deviceName),
+            pinnedServerKey: token.centralKey)
+        configuration.limits.handshakeTimeoutMilliseconds = timeoutMilliseconds
+        configuration.limits.idleTimeoutMilliseconds = timeoutMilliseconds
+        let client = try await SecureClient.connect(on: loop, configuration)
+        let answer: WireMessage
+        do {
+            try await client.send(EnrollRequest(secret: token.secret, deviceName: deviceName).message)
+            answer = try await client.receive()
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+        switch answer.type {
+        case .enrolled:
+            return try EnrollGrant(payload: answer.payload)
+        case .error:
+            throw FieldError.refused(try ChannelError(payload: answer.payload).reason)
+        case .ping, .pong, .enroll:
+            throw FieldError.unexpectedAnswer("a \(answer.type) message")
+        }
+    }
+}

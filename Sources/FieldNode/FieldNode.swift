@@ -1,0 +1,96 @@
+import Foundation
+import MergeCore
+import ReplicaStore
+import SQLiteKit
+
+/// An auditor's laptop: its replica of the audits it works on (`field.sqlite`), its evidence
+/// (`blobs/`), its static key (`keys/`), and what enrollment told it about its central.
+public final class FieldNode {
+    public static let databaseName = "field.sqlite"
+
+    /// What a node learned at enrollment.
+    public struct Enrollment: Equatable, Sendable {
+        public let centralHost: String
+        public let centralPort: UInt16
+        /// The central's static key, pinned: every later handshake must prove exactly this key.
+        public let centralKey: [UInt8]
+        public let centralName: String
+        public let auditor: String
+        public let auditorName: String
+        public let enrolledAt: String
+    }
+
+    public let directory: URL
+    public let store: ReplicaStore
+    var database: Database { store.database }
+
+    /// Opens the field node in `directory`, creating the directory (0700) and the replica when
+    /// `create` is set. A central's directory is refused: one directory, one role.
+    public init(at directory: URL, create: Bool = false,
+                now: @escaping () -> UInt64 = ReplicaStore.wallClockMilliseconds) throws {
+        self.directory = directory
+        let file = directory.appendingPathComponent(Self.databaseName)
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("central.sqlite").path) {
+            throw FieldError.notAFieldNode(directory.path)
+        }
+        let exists = FileManager.default.fileExists(atPath: file.path)
+        guard exists || create else { throw FieldError.notInitialized(directory.path) }
+        if !exists {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            // It will hold the node's private key and the audits' evidence: owner only.
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        }
+        store = try ReplicaStore(path: file.path, create: !exists, migrations: FieldSchema.migrations, now: now)
+    }
+
+    /// This node's id: drawn when the replica was created, registered at the central by
+    /// enrollment, named in every hello.
+    public var node: NodeID { store.node }
+
+    /// Nil until `field init` completes.
+    public var enrollment: Enrollment? {
+        get throws {
+            let query = try database.prepare("SELECT name, value FROM field_config")
+            var values: [String: String] = [:]
+            try query.forEachRow { values[$0.text(0)] = $0.text(1) }
+            guard let host = values["central.host"], let port = values["central.port"].flatMap(UInt16.init),
+                  let key = values["central.key"].flatMap(Self.bytes(hex:)), let auditor = values["auditor"]
+            else { return nil }
+            return Enrollment(centralHost: host, centralPort: port, centralKey: key, centralName: values["central.name"] ?? "",
+                              auditor: auditor, auditorName: values["auditor.name"] ?? "", enrolledAt: values["enrolled_at"] ?? "")
+        }
+    }
+
+    func record(_ enrollment: Enrollment) throws {
+        try database.transaction {
+            let insert = try database.prepare("INSERT OR REPLACE INTO field_config(name, value) VALUES (?1, ?2)")
+            let values: [(String, String)] = [
+                ("central.host", enrollment.centralHost), ("central.port", String(enrollment.centralPort)),
+                ("central.key", Self.hex(enrollment.centralKey)), ("central.name", enrollment.centralName),
+                ("auditor", enrollment.auditor), ("auditor.name", enrollment.auditorName),
+                ("enrolled_at", enrollment.enrolledAt),
+            ]
+            for (name, value) in values {
+                insert.bind(1, name)
+                insert.bind(2, value)
+                try insert.run()
+            }
+        }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,15 @@
+import SQLiteKit
+
+/// The field node's own table, beside the replica's in the same file. Append-only.
+enum FieldSchema {
+    static let migrations: [Migrator.Migration] = [
+        // What enrollment taught the node: where its central is, the key it must prove, and who
+        // this laptop works for. Written once, in one transaction, when `enrolled` arrives.
+        .init("0201-field-enrollment", sql: """
+            CREATE TABLE field_config (
+                name TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            """),
+    ]
+}
