@@ -109,7 +109,7 @@ struct DemoScript {
         say("open conflicts: \(remaining); the merge log keeps every write: \(try central.store.recordCount()) records")
         guard converged else { throw DemoError.diverged }
 
-        step("8. The central opens its encrypted endpoint")
+        step("8. The central serves; alice's laptop enrolls and connects over the encrypted channel")
         let channel = try runChannelStep(central: central, alice: alice)
 
         say("\nsee it yourself: auditsync central audit show --audit \(audit) --data \(directory.path)/central  (with --keep)")
@@ -121,6 +121,8 @@ struct DemoScript {
             "records": .int(try central.store.recordCount()),
             "document_sha256": .string(hashes["central"] ?? ""),
             "first_merge_sha256": .object(firstHashes.mapValues(JSONValue.string)),
+            "enrolled_for": .string(channel.enrolledFor),
+            "token_reuse_refused": .string(channel.tokenReuse),
             "channel_ping_answered": .bool(channel.pong),
             "unregistered_laptop_refused": .string(channel.strangerRefusal),
         ]
