@@ -29,17 +29,18 @@ let package = Package(
         // Pure cores: no I/O.
         .target(name: "CanonicalJSON"),
         .target(name: "AuditDomain"),
-        .target(name: "MergeCore"),
+        .target(name: "HexEncoding"),
+        .target(name: "MergeCore", dependencies: ["HexEncoding"]),
         .target(name: "NoiseProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "WireProtocol", dependencies: ["NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")]),
         // The event loop at the edge: libuv TCP, the only module that imports CLibUV.
-        .target(name: "Transport", dependencies: ["CLibUV", "WireProtocol", "NoiseProtocol"]),
+        .target(name: "Transport", dependencies: ["CLibUV", "WireProtocol", "NoiseProtocol", "HexEncoding"]),
 
         // Storage.
         .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
         .target(
             name: "ReplicaStore",
-            dependencies: ["MergeCore", "SQLiteKit", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["MergeCore", "SQLiteKit", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // Audit work on a replica, and the nodes built on it.
@@ -51,7 +52,7 @@ let package = Package(
             name: "CentralNode",
             dependencies: [
                 "AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "CanonicalJSON",
-                "NoiseProtocol", "WireProtocol", "Transport",
+                "NoiseProtocol", "WireProtocol", "Transport", "HexEncoding",
             ]
         ),
 
@@ -59,6 +60,7 @@ let package = Package(
             name: "FieldNode",
             dependencies: [
                 "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "NoiseProtocol", "WireProtocol", "Transport",
+                "HexEncoding",
             ]
         ),
 
@@ -66,7 +68,7 @@ let package = Package(
         .target(
             name: "AuditSyncCLI",
             dependencies: [
-                "AuditDomain", "AuditReplica", "CentralNode", "FieldNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
+                "AuditDomain", "AuditReplica", "CentralNode", "FieldNode", "CanonicalJSON", "ReplicaStore", "MergeCore", "HexEncoding",
                 "Transport", "WireProtocol", "NoiseProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -85,6 +87,7 @@ let package = Package(
         .target(name: "TestSupport"),
 
         .testTarget(name: "CanonicalJSONTests", dependencies: ["TestSupport", "CanonicalJSON"]),
+        .testTarget(name: "HexEncodingTests", dependencies: ["TestSupport", "HexEncoding"]),
         .testTarget(name: "AuditDomainTests", dependencies: ["TestSupport", "AuditDomain"]),
         .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["TestSupport", "SQLiteKit"]),

@@ -1,4 +1,5 @@
 import Foundation
+import HexEncoding
 import MergeCore
 import NoiseProtocol
 import Transport
@@ -65,7 +66,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         if node.revokedAt != nil {
             return ChannelError(.revokedNode, "node \(node.id) was revoked at \(centralName); ask the certification body")
         }
-        let claimed = String(peer.hello.node, radix: 16)
+        let claimed = Hex.encode(peer.hello.node)
         guard UInt64(node.id, radix: 16) == peer.hello.node else {
             return ChannelError(.keyMismatch, "the key belongs to node \(node.id), not \(claimed)")
         }

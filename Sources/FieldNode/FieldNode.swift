@@ -1,4 +1,5 @@
 import Foundation
+import HexEncoding
 import MergeCore
 import ReplicaStore
 import SQLiteKit
@@ -55,7 +56,7 @@ public final class FieldNode {
             var values: [String: String] = [:]
             try query.forEachRow { values[$0.text(0)] = $0.text(1) }
             guard let host = values["central.host"], let port = values["central.port"].flatMap(UInt16.init),
-                  let key = values["central.key"].flatMap(Self.bytes(hex:)), let auditor = values["auditor"]
+                  let key = values["central.key"].flatMap(Hex.decode), let auditor = values["auditor"]
             else { return nil }
             return Enrollment(centralHost: host, centralPort: port, centralKey: key, centralName: values["central.name"] ?? "",
                               auditor: auditor, auditorName: values["auditor.name"] ?? "", enrolledAt: values["enrolled_at"] ?? "")
@@ -67,7 +68,7 @@ public final class FieldNode {
             let insert = try database.prepare("INSERT OR REPLACE INTO field_config(name, value) VALUES (?1, ?2)")
             let values: [(String, String)] = [
                 ("central.host", enrollment.centralHost), ("central.port", String(enrollment.centralPort)),
-                ("central.key", Self.hex(enrollment.centralKey)), ("central.name", enrollment.centralName),
+                ("central.key", Hex.encode(enrollment.centralKey)), ("central.name", enrollment.centralName),
                 ("auditor", enrollment.auditor), ("auditor.name", enrollment.auditorName),
                 ("enrolled_at", enrollment.enrolledAt),
             ]
@@ -79,18 +80,4 @@ public final class FieldNode {
         }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
-        }
-        return bytes
-    }
 }

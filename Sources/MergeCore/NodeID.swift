@@ -1,3 +1,4 @@
+import HexEncoding
 /// A node's stable random identity. Printed as 16 lowercase hex digits.
 public struct NodeID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: UInt64
@@ -10,14 +11,11 @@ public struct NodeID: RawRepresentable, Hashable, Comparable, Sendable, CustomSt
     }
 
     public init?(hex: String) {
-        guard hex.count == 16, let value = UInt64(hex, radix: 16) else { return nil }
-        rawValue = value
+        guard let bytes = Hex.decode(hex), bytes.count == 8 else { return nil }
+        rawValue = bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    public var hex: String {
-        let digits = String(rawValue, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    public var hex: String { Hex.encode(rawValue) }
 
     public var description: String { hex }
 

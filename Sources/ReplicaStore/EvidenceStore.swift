@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HexEncoding
 
 /// Evidence files kept by content: each file is stored once under its SHA-256, so the same
 /// photo attached twice costs nothing and a stored file can always be checked against its name.
@@ -120,10 +121,7 @@ public struct EvidenceStore: Sendable {
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        Hex.encode(digest)
     }
 }
 

@@ -1,3 +1,4 @@
+import HexEncoding
 import NoiseProtocol
 import WireProtocol
 
@@ -127,11 +128,11 @@ public final class SecureServer: @unchecked Sendable {
 extension SecureServer: SecureConnectionOwner {
     func connectionEstablished(_ connection: SecureConnection, peer: SecureSession.Peer) {
         if let refusal = handler.admit(peer, on: connection) {
-            log("refused \(connection.address) (key \(Hex.short(peer.staticKey))): \(refusal.reason)")
+            log("refused \(connection.address) (key \(ShortKey.text(peer.staticKey))): \(refusal.reason)")
             connection.close(error: refusal)
             return
         }
-        log("connected \(connection.address): node \(String(peer.hello.node, radix: 16)) \(peer.hello.name)")
+        log("connected \(connection.address): node \(Hex.encode(peer.hello.node)) \(peer.hello.name)")
     }
 
     func connection(_ connection: SecureConnection, received message: WireMessage) {
@@ -148,8 +149,8 @@ extension SecureServer: SecureConnectionOwner {
 }
 
 /// Keys in logs: enough hex to tell them apart.
-enum Hex {
-    static func short(_ bytes: [UInt8]) -> String {
-        bytes.prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "…"
+enum ShortKey {
+    static func text(_ bytes: [UInt8]) -> String {
+        Hex.encode(bytes.prefix(8)) + "…"
     }
 }

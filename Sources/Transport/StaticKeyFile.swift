@@ -1,4 +1,5 @@
 import Foundation
+import HexEncoding
 import NoiseProtocol
 
 /// A node's long-term Noise key, kept in the data directory as 64 hex digits in a file only its
@@ -13,7 +14,7 @@ public enum StaticKeyFile {
         let key = StaticKeyPair.generate()
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        let text = key.privateKeyBytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "\n"
+        let text = Hex.encode(key.privateKeyBytes) + "\n"
         // Created owner-only from the first byte (O_EXCL: never over an existing file), then synced.
         let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { throw KeyFileError.unwritable(file.path) }
@@ -29,14 +30,7 @@ public enum StaticKeyFile {
             throw KeyFileError.tooOpen(file.path, mode: mode)
         }
         let text = (try String(contentsOf: file, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex, let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex),
-              let byte = UInt8(text[index..<next], radix: 16) {
-            bytes.append(byte)
-            index = next
-        }
-        guard bytes.count == 32, index == text.endIndex else { throw KeyFileError.malformed(file.path) }
+        guard let bytes = Hex.decode(text), bytes.count == 32 else { throw KeyFileError.malformed(file.path) }
         return try StaticKeyPair(privateKeyBytes: bytes)
     }
 }

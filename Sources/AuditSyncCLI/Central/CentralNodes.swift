@@ -1,6 +1,7 @@
 import ArgumentParser
 import CanonicalJSON
 import CentralNode
+import HexEncoding
 
 struct CentralNodes: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,7 +65,7 @@ extension RegisteredNode {
     var json: JSONValue {
         var object: [String: JSONValue] = [
             "id": .string(id), "auditor": .string(auditor), "device": .string(deviceName),
-            "enrolled": .string(enrolledAt), "key": .string(publicKey.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()),
+            "enrolled": .string(enrolledAt), "key": .string(Hex.encode(publicKey)),
         ]
         if let revokedAt { object["revoked"] = .string(revokedAt) }
         if let revokeReason { object["reason"] = .string(revokeReason) }
