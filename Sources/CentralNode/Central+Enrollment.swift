@@ -23,6 +23,11 @@ extension Central {
                                 validHours: Int = Central.defaultEnrollmentHours) throws -> IssuedEnrollment {
         guard try self.auditor(auditor) != nil else { throw CentralError.unknownAuditor(auditor) }
         guard (1...24 * 365).contains(validHours) else { throw CentralError.invalidValidity(validHours) }
+        // The token must name a place a laptop can reach: no port 0 (a different free port at
+        // every start), and a host that fits the token's 255 bytes whole.
+        guard port != 0, !host.isEmpty, host.utf8.count <= 255 else {
+            throw CentralError.unreachableEnrollmentAddress(host: host, port: port)
+        }
         var secret = [UInt8](repeating: 0, count: EnrollRequest.secretLength)
         var generator = SystemRandomNumberGenerator()
         for index in secret.indices { secret[index] = generator.next() }

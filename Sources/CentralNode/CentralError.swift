@@ -12,6 +12,7 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
     case lineBreak(what: String)
     case invalidValidity(Int)
     case unknownNode(String)
+    case unreachableEnrollmentAddress(host: String, port: UInt16)
 
     public var description: String {
         switch self {
@@ -37,6 +38,11 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
             "the \(what) must fit on one line"
         case .invalidValidity(let hours):
             "a token is valid for 1 to 8760 hours, not \(hours)"
+        case .unreachableEnrollmentAddress(let host, let port):
+            port == 0
+                ? "this central listens on port 0 (a new free port at every start), which a token cannot name; "
+                    + "pass --address HOST:PORT with the address laptops reach"
+                : "'\(host)' cannot go in a token (1 to 255 bytes); pass --address HOST:PORT"
         case .unknownNode(let id):
             "no node \(id); `auditsync central node list` shows the enrolled ones"
         }

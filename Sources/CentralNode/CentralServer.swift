@@ -46,6 +46,9 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         guard peer.hello.role != .central else {
             return ChannelError(.malformedMessage, "only field nodes connect to a central")
         }
+        // The revocation watch's baseline is taken before the lookup: a revocation committed
+        // between the two is then seen at the first tick instead of missed.
+        if revocationWatch == nil { _ = try? nodes.changedSinceLastCheck() }
         let node: RegisteredNode?
         do {
             node = try nodes.node(withKey: peer.staticKey)
@@ -159,7 +162,6 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         guard revocationWatch == nil else { return }
         let timer = LoopTimer(loop: loop)
         revocationWatch = timer
-        _ = try? nodes.changedSinceLastCheck()
         timer.schedule(after: Self.revocationCheckMilliseconds, repeat: Self.revocationCheckMilliseconds) { [weak self] in
             self?.cutRevokedConnections()
         }

@@ -47,6 +47,10 @@ final class EnrollmentTests: XCTestCase {
             XCTAssertEqual($0 as? CentralError, .unknownAuditor("bob"))
         }
         XCTAssertThrowsError(try central.issueEnrollment(auditor: "alice", host: "h", port: 1, validHours: 0))
+        XCTAssertThrowsError(try central.issueEnrollment(auditor: "alice", host: "127.0.0.1", port: 0)) {
+            XCTAssertTrue("\($0)".contains("pass --address HOST:PORT"), "\($0)")
+        }
+        XCTAssertThrowsError(try central.issueEnrollment(auditor: "alice", host: String(repeating: "h", count: 256), port: 7420))
     }
 
     func testATokenEnrollsOneNodeOnceAndTheSameNodeMayAskAgain() throws {

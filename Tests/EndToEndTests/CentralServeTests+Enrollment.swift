@@ -138,3 +138,34 @@ extension CentralServeTests {
         withExtendedLifetime(scratch) {}
     }
 }
+
+/// The enrollment commands' own errors, without a server.
+extension CentralServeTests {
+    func testEnrollmentCommandsSayWhatIsWrong() throws {
+        let (scratch, data) = try makeCentral()   // listens on port 0: a token cannot name that
+        let unknownAuditor = try CLI.run(["central", "enroll", "--auditor", "bob", "--address", "h:7420", "--data", data.path])
+        XCTAssertEqual(unknownAuditor.status, 1)
+        XCTAssertTrue(unknownAuditor.stderr.hasPrefix("error: no auditor bob"), unknownAuditor.stderr)
+        try addAliceAuditor(data)
+        let portZero = try CLI.run(["central", "enroll", "--auditor", "alice", "--data", data.path])
+        XCTAssertEqual(portZero.status, 1)
+        XCTAssertTrue(portZero.stderr.contains("pass --address HOST:PORT"), portZero.stderr)
+        for bad in [["--valid-hours", "0"], ["--address", "nohost"], ["--valid-hours", "x"]] {
+            let result = try CLI.run(["central", "enroll", "--auditor", "alice", "--data", data.path] + bad)
+            XCTAssertEqual(result.status, 2, "\(bad): \(result)")
+        }
+        let empty = try CLI.run(["central", "node", "list", "--data", data.path])
+        XCTAssertEqual(empty.status, 0)
+        XCTAssertTrue(empty.stdout.hasPrefix("no field nodes enrolled"), empty.stdout)
+        let unknownNode = try CLI.run(["central", "node", "revoke", "0123456789abcdef", "--data", data.path])
+        XCTAssertEqual(unknownNode.status, 1)
+        XCTAssertTrue(unknownNode.stderr.hasPrefix("error: no node 0123456789abcdef"), unknownNode.stderr)
+        let noFieldNode = try CLI.run(["field", "init", "--token", "x", "--data", data.path])
+        XCTAssertEqual(noFieldNode.status, 2, "a bad token is bad usage before the directory is looked at")
+        withExtendedLifetime(scratch) {}
+    }
+
+    private func addAliceAuditor(_ data: URL) throws {
+        XCTAssertEqual(try CLI.run(["central", "auditor", "add", "--id", "alice", "--name", "Alice", "--data", data.path]).status, 0)
+    }
+}
