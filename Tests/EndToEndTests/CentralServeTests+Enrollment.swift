@@ -139,6 +139,39 @@ extension CentralServeTests {
     }
 }
 
+/// Enrolling connections that misbehave.
+extension CentralServeTests {
+    func testAnEnrollingNodeGetsOneMessageAndAPendingOneDoesNotHoldUpAStop() async throws {
+        let (scratch, data) = try makeCentral()
+        try addAlice(data)
+        let (server, port) = try startServer(data: data)
+        let loop = EventLoop(name: "enrolling-test")
+        defer { loop.shutdown() }
+        func enrolling(node: UInt64) -> SecureClient.Configuration {
+            SecureClient.Configuration(host: "127.0.0.1", port: port, staticKey: StaticKeyPair.generate(),
+                                       hello: Hello(versions: ProtocolVersion.supported, node: node, role: .enrolling, name: "new laptop"),
+                                       pinnedServerKey: nil)
+        }
+        // Anything but `enroll` first is refused.
+        let pinger = try await connect(loop, enrolling(node: 0x71))
+        try await pinger.send(WireMessage(.ping, [1]))
+        try await assertRefused(pinger, code: .malformedMessage)
+        // Node id 0 is refused at admission.
+        try await assertRefused(try await connect(loop, enrolling(node: 0)), code: .malformedMessage)
+        // A malformed `enroll` is refused; nothing is registered.
+        let garbled = try await connect(loop, enrolling(node: 0x72))
+        try await garbled.send(WireMessage(.enroll, [1, 2, 3]))
+        try await assertRefused(garbled, code: .malformedMessage)
+        XCTAssertEqual(try Central(opening: data).nodes().count, 0)
+        // One that says nothing is still waiting when the server is stopped: the stop is clean.
+        let silent = try await connect(loop, enrolling(node: 0x73))
+        assertStopsCleanly(server, signal: SIGTERM, name: "SIGTERM")
+        await silent.close()
+        try assertDatabaseIntact(data)
+        withExtendedLifetime(scratch) {}
+    }
+}
+
 /// The enrollment commands' own errors, without a server.
 extension CentralServeTests {
     func testEnrollmentCommandsSayWhatIsWrong() throws {
