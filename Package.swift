@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "CanonicalJSON"),
         .target(name: "AuditDomain"),
         .target(name: "HexEncoding"),
-        .target(name: "MergeCore", dependencies: ["HexEncoding"]),
+        .target(name: "MergeCore"),
         .target(name: "NoiseProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "WireProtocol", dependencies: ["NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")]),
         // The event loop at the edge: libuv TCP, the only module that imports CLibUV.

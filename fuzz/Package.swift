@@ -17,13 +17,22 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: ".build-src/NoiseProtocol"
         ),
-        .target(name: "WireProtocol", dependencies: ["NoiseProtocol"], path: ".build-src/WireProtocol"),
+        .target(
+            name: "WireProtocol",
+            dependencies: ["NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            path: ".build-src/WireProtocol"
+        ),
         .target(name: "FuzzSupport", dependencies: ["WireProtocol"], path: "targets/Support"),
         .executableTarget(name: "FrameDecoderFuzz", dependencies: ["WireProtocol", "FuzzSupport"], path: "targets/FrameDecoder"),
         .executableTarget(
             name: "HandshakeResponderFuzz",
             dependencies: ["WireProtocol", "NoiseProtocol", "FuzzSupport"],
             path: "targets/HandshakeResponder"
+        ),
+        .executableTarget(
+            name: "EnrollmentTokenFuzz",
+            dependencies: ["WireProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            path: "targets/EnrollmentToken"
         ),
     ],
     swiftLanguageModes: [.v6]

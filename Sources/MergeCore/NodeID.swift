@@ -1,4 +1,3 @@
-import HexEncoding
 /// A node's stable random identity. Printed as 16 lowercase hex digits.
 public struct NodeID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: UInt64
@@ -11,13 +10,26 @@ public struct NodeID: RawRepresentable, Hashable, Comparable, Sendable, CustomSt
     }
 
     public init?(hex: String) {
-        guard let bytes = Hex.decode(hex), bytes.count == 8 else { return nil }
-        rawValue = bytes.reduce(0) { $0 << 8 | UInt64($1) }
+        // Digits only: UInt64(_:radix:) alone would also take a sign.
+        guard hex.utf8.count == 16, hex.utf8.allSatisfy({ $0.isHexDigit }), let value = UInt64(hex, radix: 16) else { return nil }
+        rawValue = value
     }
 
-    public var hex: String { Hex.encode(rawValue) }
+    /// MergeCore stands alone (the fuzz target compiles it by itself), so it formats its one
+    /// fixed-width integer here rather than through HexEncoding; the output is the same.
+    public var hex: String {
+        let digits = String(rawValue, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
 
     public var description: String { hex }
 
     public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+private extension UInt8 {
+    var isHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+    }
 }

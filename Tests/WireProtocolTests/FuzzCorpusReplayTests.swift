@@ -5,15 +5,17 @@ import XCTest
 
 @testable import WireProtocol
 
-/// Replays the corpora of the `frame-decoder` and `handshake-responder` fuzz targets and every
-/// crasher they ever found (`fuzz/`), with the same checks as the targets, so that what the fuzzer
-/// learned stays tested by the ordinary suite. The drivers are written again here on purpose:
-/// only the input format (below) is shared with fuzz/targets/.
+/// Replays the corpora of the `frame-decoder`, `handshake-responder` and `enrollment-token` fuzz
+/// targets and every crasher they ever found (`fuzz/`), with the same checks as the targets, so
+/// that what the fuzzer learned stays tested by the ordinary suite. The drivers are written again
+/// here on purpose: only the input format (below) is shared with fuzz/targets/.
 ///
 /// frame-decoder input: byte 0 chooses the chunking and small limits, the rest is the stream.
 /// handshake-responder input: byte 0 the mode (low 2 bits), byte 1 the chunking, then the body;
 /// mode 0 raw stream, 1 after a valid message 1, 2 after a valid message 3 (body as raw frames),
 /// 3 after a message 3 whose hello is the body's next `body[0]` bytes, the rest sealed plaintext.
+/// enrollment-token input: any bytes, read once as pasted text (UTF-8, ill-formed sequences
+/// replaced) and once as a token's content, behind the prefix with its check computed.
 final class FuzzCorpusReplayTests: XCTestCase {
     /// Piece sizes taken from the stream's own bytes: 1 + byte mod (1 + selector's low 7 bits),
     /// times 521 when the selector's high bit is set.
@@ -88,6 +90,20 @@ final class FuzzCorpusReplayTests: XCTestCase {
         return true
     }
 
+    private func checkEnrollRequest(_ payload: [UInt8], _ name: String) -> Bool {
+        guard let request = try? EnrollRequest(payload: payload) else { return false }
+        XCTAssertEqual(request.message.type, .enroll, name)
+        XCTAssertEqual(request.message.payload, payload, "\(name): an enroll payload that re-encodes differently")
+        return true
+    }
+
+    private func checkEnrollGrant(_ payload: [UInt8], _ name: String) -> Bool {
+        guard let grant = try? EnrollGrant(payload: payload) else { return false }
+        XCTAssertEqual(grant.message.type, .enrolled, name)
+        XCTAssertEqual(grant.message.payload, payload, "\(name): an enrolled payload that re-encodes differently")
+        return true
+    }
+
     private func checkChannelError(_ payload: [UInt8], _ name: String) {
         guard let error = try? ChannelError(payload: payload) else {
             XCTAssertLessThan(payload.count, 2, "\(name): refused an error payload")
@@ -105,7 +121,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
     func testEveryFrameDecoderInputDecodesTheSameWhateverTheChunking() throws {
         let files = try FuzzCorpus.inputs("corpus/frame-decoder") + FuzzCorpus.inputs("crashers/frame-decoder")
         XCTAssertGreaterThan(files.count, 10, "the committed frame-decoder corpus is missing")
-        var seen = (frames: 0, messages: 0, hellos: 0, errors: 0)
+        var seen = (frames: 0, messages: 0, hellos: 0, errors: 0, enrolls: 0, grants: 0)
         for file in files {
             let name = file.lastPathComponent
             let input = [UInt8](try Data(contentsOf: file))
@@ -124,9 +140,13 @@ final class FuzzCorpusReplayTests: XCTestCase {
                 seen.frames += whole.items.count
                 for frame in whole.items where checkHello(frame, name) { seen.hellos += 1 }
                 let plain = whole.items.flatMap { $0 }
-                XCTAssertEqual(messages(plain, whole.items.map(\.count), maxPayload: MessageDecoder.defaultMaxPayload),
-                               messages(plain, [], maxPayload: MessageDecoder.defaultMaxPayload),
+                let byFrame = messages(plain, whole.items.map(\.count), maxPayload: MessageDecoder.defaultMaxPayload)
+                XCTAssertEqual(byFrame, messages(plain, [], maxPayload: MessageDecoder.defaultMaxPayload),
                                "\(name): messages depend on the frame boundaries")
+                for message in byFrame.items {
+                    if message.type == .enroll, checkEnrollRequest(message.payload, name) { seen.enrolls += 1 }
+                    if message.type == .enrolled, checkEnrollGrant(message.payload, name) { seen.grants += 1 }
+                }
             }
             for limit in [MessageDecoder.defaultMaxPayload, Int(selector)] {
                 let whole = messages(stream, [], maxPayload: limit)
@@ -136,19 +156,32 @@ final class FuzzCorpusReplayTests: XCTestCase {
                 if whole.error == nil { XCTAssertEqual(whole.held, stream.count - encoded.count, name) }
                 XCTAssertTrue(whole.items.allSatisfy { $0.payload.count <= limit }, name)
                 seen.messages += whole.items.count
-                for message in whole.items where message.type == .error {
-                    checkChannelError(message.payload, name)
-                    seen.errors += 1
+                for message in whole.items {
+                    switch message.type {
+                    case .error:
+                        checkChannelError(message.payload, name)
+                        seen.errors += 1
+                    case .enroll:
+                        if checkEnrollRequest(message.payload, name) { seen.enrolls += 1 }
+                    case .enrolled:
+                        if checkEnrollGrant(message.payload, name) { seen.grants += 1 }
+                    default:
+                        break
+                    }
                 }
             }
             if checkHello(stream, name) { seen.hellos += 1 }
             if checkHello(input, name) { seen.hellos += 1 }
             checkChannelError(stream, name)
+            if checkEnrollRequest(stream, name) { seen.enrolls += 1 }
+            if checkEnrollGrant(stream, name) { seen.grants += 1 }
         }
         XCTAssertGreaterThan(seen.frames, 0, "no corpus input holds a frame")
         XCTAssertGreaterThan(seen.messages, 0, "no corpus input holds a message")
         XCTAssertGreaterThan(seen.hellos, 0, "no corpus input holds a hello")
         XCTAssertGreaterThan(seen.errors, 0, "no corpus input holds an error message")
+        XCTAssertGreaterThan(seen.enrolls, 0, "no corpus input holds an enroll payload")
+        XCTAssertGreaterThan(seen.grants, 0, "no corpus input holds an enrolled payload")
     }
 
     // MARK: handshake-responder

@@ -1,6 +1,7 @@
 // libFuzzer target `frame-decoder`: the outer framing (NoiseFrameDecoder), the message layer
-// (MessageDecoder), Hello and ChannelError. Built by `fuzz/run frame-decoder` through the small
-// package fuzz/Package.swift, against the WireProtocol sources themselves.
+// (MessageDecoder), Hello, ChannelError and the enrollment payloads (EnrollRequest, EnrollGrant).
+// Built by `fuzz/run frame-decoder` through the small package fuzz/Package.swift, against the
+// WireProtocol sources themselves.
 //
 // Input: byte 0 chooses a chunking and the small limits; the rest is the byte stream.
 // Both decoders are pure functions of bytes, so the stream fed in pieces (whose sizes come from
@@ -8,8 +9,10 @@
 // messages, then the same error or the same number of buffered bytes. What comes out must also
 // be the stream itself: the re-encoded frames (messages) are the stream's prefix, and an error
 // names the header that follows it. Hello and ChannelError decode the stream and every frame and
-// error message; a decoded Hello must re-encode to its input. A trap, or any of these properties
-// failing, is a finding (fatalError).
+// error message; a decoded Hello must re-encode to its input. EnrollRequest and EnrollGrant decode
+// the stream and the payload of every `enroll` and `enrolled` message (those of the stream and
+// those joined from its frames); whatever they decode must re-encode (`.message.payload`) to
+// exactly its input. A trap, or any of these properties failing, is a finding (fatalError).
 
 import FuzzSupport
 import WireProtocol
@@ -37,6 +40,7 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         guard byFrame == decodeMessages(plain, pieces: [], maxPayload: MessageDecoder.defaultMaxPayload) else {
             fatalError("messages depend on the frame boundaries")
         }
+        for message in byFrame.items { checkEnrollment(message) }
     }
 
     for maxPayload in [MessageDecoder.defaultMaxPayload, Int(selector)] {
@@ -46,12 +50,17 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
             fatalError("messages depend on the chunking (limit \(maxPayload), pieces \(pieces.prefix(8))…): \(whole) vs \(cut)")
         }
         checkMessagesAreTheStream(whole, stream: stream, maxPayload: maxPayload)
-        for message in whole.items where message.type == .error { checkChannelError(message.payload) }
+        for message in whole.items {
+            if message.type == .error { checkChannelError(message.payload) }
+            checkEnrollment(message)
+        }
     }
 
     checkHello(stream)
     checkHello(input)
     checkChannelError(stream)
+    checkEnrollRequest(stream)
+    checkEnrollGrant(stream)
     return 0
 }
 
@@ -145,4 +154,35 @@ func checkChannelError(_ payload: [UInt8]) {
         guard message.payload == payload else { fatalError("the error payload does not round-trip") }
     }
     guard (try? ChannelError(payload: message.payload))?.code == decoded.code else { fatalError("the error code does not round-trip") }
+}
+
+/// The payload of an `enroll` or `enrolled` message goes to its decoder; other types carry none.
+func checkEnrollment(_ message: WireMessage) {
+    switch message.type {
+    case .enroll: checkEnrollRequest(message.payload)
+    case .enrolled: checkEnrollGrant(message.payload)
+    default: break
+    }
+}
+
+/// An `enroll` payload has one encoding: whatever decodes must re-encode to the same bytes.
+func checkEnrollRequest(_ payload: [UInt8]) {
+    guard let request = try? EnrollRequest(payload: payload) else { return }
+    guard request.secret.count == EnrollRequest.secretLength, request.deviceName.utf8.count <= 255 else {
+        fatalError("decoded an impossible enroll \(request)")
+    }
+    let message = request.message
+    guard message.type == .enroll else { fatalError("an enroll re-encoded as a message of type \(message.type)") }
+    guard message.payload == payload else { fatalError("an enroll payload whose encoding differs from its input") }
+}
+
+/// An `enrolled` payload has one encoding: whatever decodes must re-encode to the same bytes.
+func checkEnrollGrant(_ payload: [UInt8]) {
+    guard let grant = try? EnrollGrant(payload: payload) else { return }
+    guard [grant.auditor, grant.auditorName, grant.centralName].allSatisfy({ $0.utf8.count <= 255 }) else {
+        fatalError("decoded an impossible enrolled \(grant)")
+    }
+    let message = grant.message
+    guard message.type == .enrolled else { fatalError("an enrolled re-encoded as a message of type \(message.type)") }
+    guard message.payload == payload else { fatalError("an enrolled payload whose encoding differs from its input") }
 }
