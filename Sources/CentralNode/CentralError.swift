@@ -13,6 +13,8 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
     case invalidValidity(Int)
     case unknownNode(String)
     case unreachableEnrollmentAddress(host: String, port: UInt16)
+    case backupExists(String)
+    case backupFailed(String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,10 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
                 ? "this central listens on port 0 (a new free port at every start), which a token cannot name; "
                     + "pass --address HOST:PORT with the address laptops reach"
                 : "'\(host)' cannot go in a token (1 to 255 bytes); pass --address HOST:PORT"
+        case .backupExists(let path):
+            "\(path) already exists; a backup never overwrites a file: remove it or choose another name"
+        case .backupFailed(let reason):
+            "the backup failed, and no backup file was left: \(reason)"
         case .unknownNode(let id):
             "no node \(id); `auditsync central node list` shows the enrolled ones"
         }
