@@ -113,8 +113,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "CanonicalJSON", "CentralNode", "FieldNode", "ReplicaStore", "Transport", "WireProtocol",
-                "NoiseProtocol", "auditsync",
+                "TestSupport", "CanonicalJSON", "CentralNode", "FieldNode", "ReplicaStore", "AuditReplica", "AuditDomain",
+                "MergeCore", "Transport", "WireProtocol", "NoiseProtocol", "auditsync",
             ]
         ),
     ],

@@ -14,6 +14,8 @@ public enum AuditSchema {
         public static let finding = "finding"
         public static let evidence = "evidence"
         public static let note = "note"
+        /// Every entity an audit's keys hold.
+        public static let all = [audit, item, finding, evidence, note]
     }
 
     public enum AuditField {

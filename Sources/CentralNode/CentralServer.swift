@@ -25,15 +25,18 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     /// How often the node table is polled for revocations made by other processes.
     public static let revocationCheckMilliseconds: UInt64 = 500
     private var openConnections: [String: Int] = [:]
-    private var admitted: [ObjectIdentifier: (connection: SecureConnection, node: String)] = [:]
+    private var admitted: [ObjectIdentifier: SyncPeer] = [:]
+    let desk: SyncDesk
     /// Connections come to enroll, each with the deadline for its `enroll`.
     private var enrolling: [ObjectIdentifier: (peer: SecureSession.Peer, deadline: LoopTimer)] = [:]
     /// How long an enrolling node has to send `enroll`: a laptop sends it at once.
     public static let enrollDeadlineMilliseconds: UInt64 = 10_000
     private var revocationWatch: LoopTimer?
 
-    public init(nodes: NodeDirectory, centralName: String, maxConnectionsPerNode: Int = 4,
+    /// - Parameter central: the server's own connection to the central's data (used on the loop).
+    public init(central: Central, nodes: NodeDirectory, centralName: String, maxConnectionsPerNode: Int = 4,
                 log: @escaping @Sendable (String) -> Void) {
+        desk = SyncDesk(central: central)
         self.nodes = nodes
         self.centralName = centralName
         self.maxConnectionsPerNode = maxConnectionsPerNode
@@ -77,7 +80,8 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
             return ChannelError(.busy, "node \(node.id) already has \(maxConnectionsPerNode) connections open; close one and retry")
         }
         openConnections[node.id, default: 0] += 1
-        admitted[ObjectIdentifier(connection)] = (connection, node.id)
+        admitted[ObjectIdentifier(connection)] = SyncPeer(connection: connection, node: NodeID(rawValue: peer.hello.node),
+                                                          auditor: node.auditor)
         watchRevocations(on: connection.loop)
         return nil
     }
@@ -87,25 +91,71 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
             deadline.close()
             return enroll(message, from: peer, on: connection)
         }
-        switch message.type {
-        case .ping:
-            connection.send(WireMessage(.pong, message.payload))
-        case .pong:
-            break
-        case .error:
-            let error = (try? ChannelError(payload: message.payload)).map { "\($0)" } ?? "malformed error message"
-            log("\(connection.address) reported: \(error)")
-            connection.close(reason: "the node reported an error: \(error)")
-        case .enroll:
-            connection.close(error: ChannelError(.malformedMessage, "this node is already enrolled"))
-        case .enrolled:
-            connection.close(error: ChannelError(.malformedMessage, "only a central sends `enrolled`"))
+        guard let peer = admitted[ObjectIdentifier(connection)] else { return }
+        do {
+            switch message.type {
+            case .ping:
+                connection.send(WireMessage(.pong, message.payload))
+            case .pong:
+                break
+            case .error:
+                let error = (try? ChannelError(payload: message.payload)).map { "\($0)" } ?? "malformed error message"
+                log("\(connection.address) reported: \(error)")
+                connection.close(reason: "the node reported an error: \(error)")
+            case .push:
+                let answer = try desk.push(try RecordBatch(payload: message.payload, what: "push"), from: peer.node, auditor: peer.auditor)
+                peer.pushed += Int(answer.accepted)
+                connection.send(answer.message)
+            case .pull:
+                guard peer.pull == nil || peer.pull!.isFinished else {
+                    return connection.close(error: ChannelError(.malformedMessage, "a pull while another is under way"))
+                }
+                peer.pull = try PullStream(desk: desk, node: peer.node, auditor: peer.auditor,
+                                           request: try PullRequest(payload: message.payload))
+                try peer.pull!.pump(connection)
+            case .offer:
+                try answerOffer(BlobList(payload: message.payload, what: "offer"), from: peer)
+            case .blob:
+                try receivePiece(BlobPiece(payload: message.payload), from: peer)
+            case .missing:
+                peer.wanted.removeValue(forKey: Hex.encode(try BlobMissing(payload: message.payload).digest))
+            case .want:
+                try sendBlobs(BlobList(payload: message.payload, what: "want"), to: peer)
+            case .enroll:
+                connection.close(error: ChannelError(.malformedMessage, "this node is already enrolled"))
+            case .enrolled, .pushed, .records, .pulled:
+                connection.close(error: ChannelError(.malformedMessage, "only a central sends `\(message.type)`"))
+            }
+        } catch let error as FramingError {
+            connection.close(error: ChannelError(.malformedMessage, "\(error)"))
+        } catch let error as SyncRefusal {
+            connection.close(error: ChannelError(.malformedMessage, error.reason))
+        } catch {
+            log("sync with node \(peer.node.hex) failed: \(error)")
+            connection.close(error: ChannelError(.busy, "the central cannot sync right now (\(error)); sync again later"))
+        }
+    }
+
+    public func becameWritable(_ connection: SecureConnection) {
+        guard let peer = admitted[ObjectIdentifier(connection)] else { return }
+        do {
+            if let pull = peer.pull, !pull.isFinished { try pull.pump(connection) }
+            if let blobs = peer.blobs, !blobs.isFinished { try blobs.pump(connection) }
+        } catch {
+            log("sync with node \(peer.node.hex) failed: \(error)")
+            connection.close(error: ChannelError(.busy, "the central cannot sync right now (\(error)); sync again later"))
         }
     }
 
     public func closed(_ connection: SecureConnection, reason: String) {
         enrolling.removeValue(forKey: ObjectIdentifier(connection))?.deadline.close()
-        guard let node = admitted.removeValue(forKey: ObjectIdentifier(connection))?.node else { return }
+        guard let peer = admitted.removeValue(forKey: ObjectIdentifier(connection)) else { return }
+        for incoming in peer.wanted.values { incoming?.discard() }
+        if peer.pushed > 0 || (peer.pull?.sent ?? 0) > 0 || peer.blobsIn > 0 || (peer.blobs?.sent ?? 0) > 0 {
+            log("node \(peer.node.hex) synced: \(peer.pushed) records and \(peer.blobsIn) blobs in, "
+                + "\(peer.pull?.sent ?? 0) records and \(peer.blobs?.sent ?? 0) blobs out")
+        }
+        let node = peer.node.hex
         openConnections[node, default: 1] -= 1
         if openConnections[node] == 0 { openConnections.removeValue(forKey: node) }
         if admitted.isEmpty {
@@ -170,7 +220,8 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     private func cutRevokedConnections() {
         do {
             guard try nodes.changedSinceLastCheck() else { return }
-            for (connection, id) in admitted.values {
+            for peer in admitted.values {
+                let (connection, id) = (peer.connection, peer.node.hex)
                 guard let node = try nodes.node(withID: id), let revokedAt = node.revokedAt else { continue }
                 log("cutting node \(id)'s connection from \(connection.address): revoked at \(revokedAt)")
                 connection.close(error: ChannelError(.revokedNode,

@@ -5,6 +5,8 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
     case notAFieldNode(String)
     case refused(String)
     case unexpectedAnswer(String)
+    case notEnrolled(String)
+    case refusedRecords([String])
 
     public var description: String {
         switch self {
@@ -17,7 +19,12 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
         case .refused(let reason):
             "the central refused the enrollment: \(reason)"
         case .unexpectedAnswer(let what):
-            "the central answered the enrollment with \(what); is it an AuditSync central?"
+            "the central answered with \(what); is it an AuditSync central of this version?"
+        case .notEnrolled(let path):
+            "the field node in \(path) is not enrolled yet; run `auditsync field init --token TOKEN` first"
+        case .refusedRecords(let reasons):
+            "this laptop refused \(reasons.count) records from the central (the sync stopped before them): "
+                + reasons.prefix(3).joined(separator: "; ")
         }
     }
 }

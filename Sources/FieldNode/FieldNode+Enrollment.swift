@@ -56,8 +56,8 @@ public enum EnrollmentExchange {
             return try EnrollGrant(payload: answer.payload)
         case .error:
             throw FieldError.refused(try ChannelError(payload: answer.payload).reason)
-        case .ping, .pong, .enroll:
-            throw FieldError.unexpectedAnswer("a \(answer.type) message")
+        default:
+            throw FieldError.unexpectedAnswer("a \(answer.type) message to the enrollment")
         }
     }
 }

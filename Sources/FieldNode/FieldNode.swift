@@ -1,3 +1,4 @@
+import AuditReplica
 import Foundation
 import HexEncoding
 import MergeCore
@@ -49,6 +50,13 @@ public final class FieldNode {
     /// enrollment, named in every hello.
     public var node: NodeID { store.node }
 
+    /// Audit work on this laptop, as its auditor; refused until the node is enrolled.
+    public func replica() throws -> AuditReplica {
+        guard let enrollment = try enrollment else { throw FieldError.notEnrolled(directory.path) }
+        return AuditReplica(store: store, evidence: EvidenceStore(root: directory.appendingPathComponent("blobs")),
+                            actor: enrollment.auditor)
+    }
+
     /// Nil until `field init` completes.
     public var enrollment: Enrollment? {
         get throws {
@@ -61,6 +69,20 @@ public final class FieldNode {
             return Enrollment(centralHost: host, centralPort: port, centralKey: key, centralName: values["central.name"] ?? "",
                               auditor: auditor, auditorName: values["auditor.name"] ?? "", enrolledAt: values["enrolled_at"] ?? "")
         }
+    }
+
+    func config(_ name: String) throws -> String? {
+        let query = try database.prepare("SELECT value FROM field_config WHERE name = ?1")
+        query.bind(1, name)
+        defer { query.reset() }
+        return try query.step() ? query.text(0) : nil
+    }
+
+    func setConfig(_ name: String, _ value: String) throws {
+        let statement = try database.prepare("INSERT OR REPLACE INTO field_config(name, value) VALUES (?1, ?2)")
+        statement.bind(1, name)
+        statement.bind(2, value)
+        try statement.run()
     }
 
     func record(_ enrollment: Enrollment) throws {

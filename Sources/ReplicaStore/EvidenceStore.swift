@@ -92,7 +92,7 @@ public struct EvidenceStore: Sendable {
         return EvidenceStore.hex(SHA256.hash(data: data)) == sha256
     }
 
-    private func makeTemporaryFile() throws -> URL {
+    func makeTemporaryFile() throws -> URL {
         let directory = root.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent(UUID().uuidString)
@@ -100,7 +100,7 @@ public struct EvidenceStore: Sendable {
         return file
     }
 
-    private func settle(_ temporary: URL, as sha256: String) throws {
+    func settle(_ temporary: URL, as sha256: String) throws {
         let destination = url(for: sha256)
         if FileManager.default.fileExists(atPath: destination.path) {
             try FileManager.default.removeItem(at: temporary)
@@ -129,6 +129,7 @@ public enum EvidenceError: Error, Equatable, CustomStringConvertible {
     case unreadable(String)
     case unwritable(String)
     case hashMismatch(expected: String, actual: String)
+    case outOfOrder(String, expected: Int64, got: Int64)
 
     public var description: String {
         switch self {
@@ -136,6 +137,8 @@ public enum EvidenceError: Error, Equatable, CustomStringConvertible {
         case .unwritable(let path): "cannot write \(path); check free disk space and permissions of the data directory"
         case .hashMismatch(let expected, let actual):
             "evidence content does not match its name (expected SHA-256 \(expected), got \(actual)); it was not stored"
+        case .outOfOrder(let sha256, let expected, let got):
+            "evidence \(sha256) arrived out of order (byte \(got), expected \(expected)); it was not stored"
         }
     }
 }

@@ -9,6 +9,12 @@ public protocol SecureServerHandler: AnyObject {
     func admit(_ peer: SecureSession.Peer, on connection: SecureConnection) -> ChannelError?
     func received(_ message: WireMessage, on connection: SecureConnection)
     func closed(_ connection: SecureConnection, reason: String)
+    /// The connection's outgoing queue drained after it was full: a sender that paused may go on.
+    func becameWritable(_ connection: SecureConnection)
+}
+
+extension SecureServerHandler {
+    public func becameWritable(_ connection: SecureConnection) {}
 }
 
 /// A TCP server whose every connection is a Noise XX channel: it holds many connections on one
@@ -139,7 +145,9 @@ extension SecureServer: SecureConnectionOwner {
         handler.received(message, on: connection)
     }
 
-    func connectionBecameWritable(_ connection: SecureConnection) {}
+    func connectionBecameWritable(_ connection: SecureConnection) {
+        handler.becameWritable(connection)
+    }
 
     func connectionClosed(_ connection: SecureConnection, reason: String) {
         connections.removeValue(forKey: ObjectIdentifier(connection))

@@ -20,6 +20,10 @@ struct PayloadReader {
         try take(1).first!
     }
 
+    mutating func uint32() throws(FramingError) -> UInt32 {
+        try take(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    }
+
     mutating func uint64() throws(FramingError) -> UInt64 {
         try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
@@ -44,6 +48,10 @@ extension Array where Element == UInt8 {
         let bytes = UTF8Truncation.prefix(text, maxBytes: 255)
         append(UInt8(bytes.count))
         append(contentsOf: bytes)
+    }
+
+    mutating func appendUInt32(_ value: UInt32) {
+        for shift in stride(from: 24, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
     mutating func appendUInt64(_ value: UInt64) {

@@ -44,6 +44,24 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
     case enroll = 0x10
     /// The central registered the node (``EnrollGrant``); it closes after sending it.
     case enrolled = 0x11
+    /// A field node's own records (``RecordBatch``).
+    case push = 0x20
+    /// The central's answer to a push (``PushAnswer``).
+    case pushed = 0x21
+    /// A field node asks for what it has not seen (``PullRequest``).
+    case pull = 0x22
+    /// Records for the field node (``RecordBatch``).
+    case records = 0x23
+    /// The end of a download (``PullDone``).
+    case pulled = 0x24
+    /// Blobs a field node holds (``BlobList``).
+    case offer = 0x25
+    /// Blobs the sender asks for (``BlobList``).
+    case want = 0x26
+    /// A piece of a blob (``BlobPiece``).
+    case blob = 0x27
+    /// A blob asked for that the sender does not hold (``BlobMissing``).
+    case missing = 0x28
 }
 
 /// Joins decrypted chunks into messages. A pure function of bytes, like the frame decoder:

@@ -47,7 +47,9 @@ struct CentralServe: ParsableCommand {
         var configuration = SecureServer.Configuration(host: address.host, port: address.port,
                                                        staticKey: try central.staticKey(), hello: hello)
         configuration.maxConnections = 4096
-        let handler = CentralServer(nodes: try NodeDirectory(centralDirectory: global.dataDirectory),
+        // The server's own connections to the data: used on its loop thread only.
+        let handler = CentralServer(central: try global.openCentral(),
+                                    nodes: try NodeDirectory(centralDirectory: global.dataDirectory),
                                     centralName: name, log: ServeLog.write)
         let loop = EventLoop(name: "auditsync-central")
         let started = StartResult()

@@ -5,6 +5,6 @@ struct FieldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "field",
         abstract: "Work on an auditor's laptop: enroll with the central, then audit offline.",
-        subcommands: [FieldInit.self]
+        subcommands: [FieldInit.self, FieldSync.self]
     )
 }

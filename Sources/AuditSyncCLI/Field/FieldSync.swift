@@ -1,0 +1,38 @@
+import ArgumentParser
+import CanonicalJSON
+import FieldNode
+import Foundation
+import Transport
+
+struct FieldSync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Exchange changes with the central: send this laptop's work, receive the team's.",
+        discussion: """
+            Sends the records this laptop wrote that the central has not acknowledged, then \
+            receives what it has not seen of the audits its auditor is on. Progress goes to \
+            stderr, the summary to stdout. A sync cut at any point (network, battery) loses \
+            nothing: run it again and it finishes. Records the central refuses (an audit the \
+            auditor is not on, say) are listed, and stay on this laptop.
+
+            Example:
+              auditsync field sync
+              auditsync field sync --json     # {"sent": …, "received": …, "conflicts": …, "blobs": …}
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let node = try FieldNode(at: global.dataDirectory)
+        let loop = EventLoop(name: "auditsync-field")
+        defer { loop.shutdown() }
+        let summary = try node.sync(on: loop) { Output.error($0) }
+        for refusal in summary.refused { Output.error("refused by the central: \(refusal)") }
+        for name in summary.missingBlobs { Output.error("evidence \(name) is not at the central yet; a later sync brings it") }
+        global.emit(["sent": .int(summary.sent), "received": .int(summary.received), "conflicts": .int(summary.conflicts),
+                     "blobs": .int(summary.blobs), "refused": .array(summary.refused.map(JSONValue.string))],
+                    text: "sent \(summary.sent), received \(summary.received), conflicts \(summary.conflicts), "
+                        + "blobs \(summary.blobs)" + (summary.refused.isEmpty ? "" : ", refused \(summary.refused.count)"))
+    }
+}

@@ -1,0 +1,63 @@
+import HexEncoding
+import ReplicaStore
+import Transport
+import WireProtocol
+
+/// A sync message that breaks the session's rules (a blob nobody asked for, say).
+struct SyncRefusal: Error {
+    let reason: String
+}
+
+// MARK: Blobs
+
+extension CentralServer {
+    /// Asks for the offered blobs the central lacks and the node's audits name.
+    func answerOffer(_ offer: BlobList, from peer: SyncPeer) throws {
+        let allowed = try desk.referencedBlobs(of: peer.auditor)
+        var wanted: [[UInt8]] = []
+        for digest in offer.digests {
+            let name = Hex.encode(digest)
+            guard allowed.contains(name), !desk.evidence.contains(name), peer.wanted[name] == nil else { continue }
+            peer.wanted[name] = .some(nil)
+            wanted.append(digest)
+        }
+        peer.connection.send(BlobList(digests: wanted).message(.want))
+    }
+
+    func receivePiece(_ piece: BlobPiece, from peer: SyncPeer) throws {
+        let name = Hex.encode(piece.digest)
+        guard let slot = peer.wanted[name] else { throw SyncRefusal(reason: "blob \(name) was not asked for") }
+        let incoming = try slot ?? desk.evidence.receiving(name, size: Int64(piece.size))
+        guard incoming.size == Int64(piece.size) else { throw SyncRefusal(reason: "blob \(name) changed its size") }
+        do {
+            try incoming.append(piece.bytes, at: Int64(piece.offset))
+            if incoming.isComplete {
+                _ = try incoming.finish()
+                peer.wanted.removeValue(forKey: name)
+                peer.blobsIn += 1
+            } else {
+                peer.wanted[name] = .some(incoming)
+            }
+        } catch let error as EvidenceError {
+            peer.wanted.removeValue(forKey: name)
+            throw SyncRefusal(reason: "\(error)")
+        }
+    }
+
+    /// Sends what the node asks for among the blobs its audits name; `missing` for the rest.
+    func sendBlobs(_ request: BlobList, to peer: SyncPeer) throws {
+        let allowed = try desk.referencedBlobs(of: peer.auditor)
+        var names: [String] = []
+        for digest in request.digests {
+            let name = Hex.encode(digest)
+            if allowed.contains(name), desk.evidence.contains(name) {
+                names.append(name)
+            } else {
+                peer.connection.send(BlobMissing(digest: digest).message)
+            }
+        }
+        let sender = BlobSender(evidence: desk.evidence, names: names)
+        peer.blobs = sender
+        try sender.pump(peer.connection)
+    }
+}

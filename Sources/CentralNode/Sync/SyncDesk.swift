@@ -1,0 +1,120 @@
+import AuditReplica
+import Foundation
+import MergeCore
+import ReplicaStore
+import Transport
+import WireProtocol
+
+/// The central's side of sync sessions, on the server's loop thread with its own connection to
+/// `central.sqlite`: it checks and applies what field nodes push, and chooses what each may pull.
+final class SyncDesk {
+    let central: Central
+
+    init(central: Central) {
+        self.central = central
+    }
+
+    var store: ReplicaStore { central.store }
+
+    /// Checks every record of a push against the policy, applies the rest in one transaction,
+    /// and says which were refused and why. Storage failures throw (the connection closes and
+    /// the node pushes again: applying is idempotent).
+    func push(_ batch: RecordBatch, from node: NodeID, auditor: String) throws -> PushAnswer {
+        var plans: [String: AuditPlan?] = [:]
+        let policy = RecordPolicy(node: node, auditor: auditor) { [central] audit in
+            if let known = plans[audit] { return known }
+            let plan = try? central.replica.plan(of: audit)
+            plans[audit] = plan
+            return plan
+        }
+        var refusals: [PushAnswer.Refusal] = []
+        var accepted: [(index: Int, record: MergeRecord)] = []
+        for (index, bytes) in batch.records.enumerated() {
+            do {
+                let record = try MergeRecord(decoding: bytes)
+                if let reason = policy.refusal(of: record) {
+                    refusals.append(.init(index: UInt32(index), reason: reason))
+                } else {
+                    accepted.append((index, record))
+                }
+            } catch {
+                refusals.append(.init(index: UInt32(index), reason: "not a valid record: \(error)"))
+            }
+        }
+        let report = try store.apply(accepted.map(\.record))
+        for rejection in report.rejected {
+            guard let entry = accepted.first(where: { $0.record == rejection.record }) else { continue }
+            refusals.append(.init(index: UInt32(entry.index), reason: rejection.reason))
+        }
+        refusals.sort { $0.index < $1.index }
+        return PushAnswer(through: batch.through, accepted: UInt32(accepted.count - report.rejected.count), refusals: refusals)
+    }
+
+    /// The audits `auditor` is on the team of: all a node of theirs may pull.
+    func visibleAudits(of auditor: String) throws -> Set<String> {
+        Set(try central.replica.audits().filter { $0.team.contains(auditor) }.map(\.id))
+    }
+}
+
+/// One download in progress: first every record of audits the node does not hold yet (it joined
+/// their team, or it is new), then the log after the node's cursor, filtered to what it may see
+/// and to what it did not write itself. Sent while the connection has room; resumed when it
+/// drains. Ends with `pulled` at the log position it started from.
+final class PullStream {
+    private let desk: SyncDesk
+    private let node: NodeID
+    private let visible: Set<String>
+    private var catchUp: [Int64]
+    private var position: Int64
+    private let end: Int64
+    private let cursor: UInt64
+    private(set) var isFinished = false
+    private(set) var sent = 0
+    static let batchRecords = 1024
+
+    init(desk: SyncDesk, node: NodeID, auditor: String, request: PullRequest) throws {
+        self.desk = desk
+        self.node = node
+        visible = try desk.visibleAudits(of: auditor)
+        end = try desk.store.lastSequence()
+        // A cursor past the log (a central restored from an older backup) restarts from zero.
+        cursor = request.cursor <= UInt64(end) ? request.cursor : 0
+        position = Int64(cursor)
+        let held = Set(request.heldAudits)
+        catchUp = []
+        for audit in visible.subtracting(held).sorted() {
+            catchUp += try desk.store.sequences(in: KeyScope(audit), entities: AuditSchema.Entity.all)
+                .filter { $0 <= Int64(cursor) }
+        }
+    }
+
+    /// Sends batches while `connection` takes them; returns when it is full or the stream ended.
+    func pump(_ connection: SecureConnection) throws {
+        while !isFinished, connection.isWritable, !connection.isClosing {
+            if !catchUp.isEmpty {
+                let part = Array(catchUp.prefix(Self.batchRecords))
+                catchUp.removeFirst(part.count)
+                let records = try desk.store.records(at: part).filter { $0.timestamp.node != node }
+                send(records, through: cursor, on: connection)
+                continue
+            }
+            let rows = try desk.store.records(after: position, limit: Self.batchRecords).filter { $0.sequence <= end }
+            guard let last = rows.last else {
+                connection.send(PullDone(cursor: UInt64(end), audits: visible.sorted()).message)
+                isFinished = true
+                return
+            }
+            position = last.sequence
+            let records = rows.map(\.record).filter {
+                $0.timestamp.node != node && visible.contains(AuditSchema.audit(ofKey: $0.key))
+            }
+            send(records, through: UInt64(position), on: connection)
+        }
+    }
+
+    private func send(_ records: [MergeRecord], through: UInt64, on connection: SecureConnection) {
+        guard !records.isEmpty else { return }
+        sent += records.count
+        connection.send(RecordBatch(through: through, records: records.map { $0.encoded() }).message(.records))
+    }
+}

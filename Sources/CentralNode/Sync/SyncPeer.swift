@@ -1,0 +1,22 @@
+import MergeCore
+import ReplicaStore
+import Transport
+
+/// An admitted field node's connection and its sync state.
+final class SyncPeer {
+    let connection: SecureConnection
+    let node: NodeID
+    let auditor: String
+    var pushed = 0
+    var pull: PullStream?
+    /// Blobs the central asked this node for, with what arrived of each so far.
+    var wanted: [String: IncomingBlob?] = [:]
+    var blobsIn = 0
+    var blobs: BlobSender?
+
+    init(connection: SecureConnection, node: NodeID, auditor: String) {
+        self.connection = connection
+        self.node = node
+        self.auditor = auditor
+    }
+}

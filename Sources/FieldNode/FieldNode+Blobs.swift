@@ -1,0 +1,80 @@
+import AuditReplica
+import Foundation
+import HexEncoding
+import ReplicaStore
+import WireProtocol
+
+/// Evidence files in a sync: offered up after the push (the central asks for what it lacks),
+/// fetched after the pull (this node asks for what its records name and it lacks).
+extension FieldNode {
+    var evidence: EvidenceStore { EvidenceStore(root: directory.appendingPathComponent("blobs")) }
+
+    /// The blobs this replica's evidence records name (for tests and reports).
+    public func referencedBlobsForTesting() throws -> [String] { try referencedBlobs() }
+
+    /// The blobs this replica's evidence records name, sorted.
+    func referencedBlobs() throws -> [String] {
+        Set(try store.fieldStates(entity: AuditSchema.Entity.evidence)
+            .filter { $0.id.field == AuditSchema.EvidenceField.sha256 }
+            .compactMap { $0.value.text }).sorted()
+    }
+
+    func offerBlobs(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
+        let held = try referencedBlobs().filter { evidence.contains($0) }.compactMap { Hex.decode($0) }
+        guard !held.isEmpty else { return }
+        try channel.send(BlobList(digests: held).message(.offer))
+        let wanted = try BlobList(payload: try expect(.want, from: channel).payload, what: "want")
+        for digest in wanted.digests {
+            let name = Hex.encode(digest)
+            guard let size = evidence.size(of: name), let file = FileHandle(forReadingAtPath: evidence.url(for: name).path) else {
+                try channel.send(BlobMissing(digest: digest).message)
+                continue
+            }
+            defer { try? file.close() }
+            var offset: Int64 = 0
+            repeat {
+                let bytes = [UInt8](try file.read(upToCount: Int(min(Int64(BlobFormat.maxPiece), size - offset))) ?? Data())
+                guard !bytes.isEmpty || size == 0 else { throw EvidenceError.unreadable(evidence.url(for: name).path) }
+                try channel.send(BlobPiece(digest: digest, size: UInt64(size), offset: UInt64(offset), bytes: bytes).message)
+                offset += Int64(bytes.count)
+            } while offset < size
+            summary.blobs += 1
+            progress("sent evidence \(name.prefix(12))… (\(size) bytes)")
+        }
+    }
+
+    func fetchBlobs(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
+        var pending = Set(try referencedBlobs().filter { !evidence.contains($0) })
+        guard !pending.isEmpty else { return }
+        try channel.send(BlobList(digests: pending.sorted().compactMap { Hex.decode($0) }).message(.want))
+        var incoming: [String: IncomingBlob] = [:]
+        while !pending.isEmpty {
+            let message = try channel.receive()
+            switch message.type {
+            case .blob:
+                let piece = try BlobPiece(payload: message.payload)
+                let name = Hex.encode(piece.digest)
+                guard pending.contains(name) else { throw FieldError.unexpectedAnswer("evidence \(name) nobody asked for") }
+                let blob = try incoming[name] ?? evidence.receiving(name, size: Int64(piece.size))
+                try blob.append(piece.bytes, at: Int64(piece.offset))
+                if blob.isComplete {
+                    _ = try blob.finish()
+                    incoming.removeValue(forKey: name)
+                    pending.remove(name)
+                    summary.blobs += 1
+                    progress("received evidence \(name.prefix(12))… (\(blob.size) bytes)")
+                } else {
+                    incoming[name] = blob
+                }
+            case .missing:
+                let name = Hex.encode(try BlobMissing(payload: message.payload).digest)
+                pending.remove(name)
+                summary.missingBlobs.append(name)
+            case .error:
+                throw FieldError.refused(try ChannelError(payload: message.payload).reason)
+            default:
+                throw FieldError.unexpectedAnswer("a \(message.type) message while evidence was coming")
+            }
+        }
+    }
+}

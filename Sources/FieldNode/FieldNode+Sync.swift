@@ -1,0 +1,118 @@
+import Foundation
+import MergeCore
+import ReplicaStore
+import Transport
+import WireProtocol
+
+/// What one `field sync` did.
+public struct SyncSummary: Equatable, Sendable {
+    /// This node's records the central took.
+    public var sent = 0
+    /// Records new to this node.
+    public var received = 0
+    /// Of those, how many lost to a concurrent write and are listed as conflicts.
+    public var conflicts = 0
+    /// Evidence files transferred.
+    public var blobs = 0
+    /// This node's records the central refused, with why; they stay in this node's log.
+    public var refused: [String] = []
+    /// Evidence the records name that the central does not hold yet (its author has not synced).
+    public var missingBlobs: [String] = []
+}
+
+extension FieldNode {
+    /// Sync with the central: push this node's records it has not acknowledged, then pull what
+    /// the node has not seen. Every step is resumable: the push position advances only when the
+    /// central acknowledged a batch, the pull cursor only after the records it covers are
+    /// committed here, so a sync cut anywhere is finished by the next one, applying nothing twice.
+    public func sync(on loop: EventLoop, progress: (String) -> Void = { _ in }) throws -> SyncSummary {
+        guard let enrollment = try enrollment else { throw FieldError.notEnrolled(directory.path) }
+        let key = try StaticKeyFile.loadOrCreate(in: directory)
+        let channel = try BlockingChannel.connect(on: loop, SecureClient.Configuration(
+            host: enrollment.centralHost, port: enrollment.centralPort, staticKey: key,
+            hello: Hello(versions: ProtocolVersion.supported, node: node.rawValue, role: .field,
+                         name: ProcessInfo.processInfo.hostName),
+            pinnedServerKey: enrollment.centralKey))
+        defer { channel.close() }
+        progress("connected to \(enrollment.centralName) at \(enrollment.centralHost):\(enrollment.centralPort)")
+        var summary = SyncSummary()
+        try push(on: channel, into: &summary, progress: progress)
+        try offerBlobs(on: channel, into: &summary, progress: progress)
+        try pull(on: channel, into: &summary, progress: progress)
+        try fetchBlobs(on: channel, into: &summary, progress: progress)
+        return summary
+    }
+
+    private func push(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
+        var through = Int64(try config(Self.pushedKey).flatMap(Int64.init) ?? 0)
+        while true {
+            let rows = try store.records(after: through, limit: PushLimits.batch)
+            guard let last = rows.last else { break }
+            let own = rows.map(\.record).filter { $0.timestamp.node == node }
+            if !own.isEmpty {
+                try channel.send(RecordBatch(through: UInt64(last.sequence), records: own.map { $0.encoded() }).message(.push))
+                let answer = try PushAnswer(payload: try expect(.pushed, from: channel).payload)
+                guard answer.through == UInt64(last.sequence) else {
+                    throw FieldError.unexpectedAnswer("an acknowledgement for another batch")
+                }
+                summary.sent += Int(answer.accepted)
+                for refusal in answer.refusals where Int(refusal.index) < own.count {
+                    let record = own[Int(refusal.index)]
+                    summary.refused.append("\(record.key) \(record.field): \(refusal.reason)")
+                }
+                progress("sent \(summary.sent) records")
+            }
+            through = last.sequence
+            try setConfig(Self.pushedKey, String(through))
+        }
+    }
+
+    private func pull(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
+        let cursor = UInt64(try config(Self.pulledKey).flatMap(UInt64.init) ?? 0)
+        let held = try config(Self.heldKey).map { $0.split(separator: "\n").map(String.init) } ?? []
+        try channel.send(PullRequest(cursor: cursor, heldAudits: held).message)
+        while true {
+            let message = try channel.receive()
+            switch message.type {
+            case .records:
+                let batch = try RecordBatch(payload: message.payload, what: "records")
+                let records = try batch.records.map { try MergeRecord(decoding: $0) }
+                let report = try store.apply(records)
+                summary.received += report.applied
+                summary.conflicts += report.conflicts
+                if !report.rejected.isEmpty {
+                    // Refused here (a clock far ahead, say): stop before the cursor passes them.
+                    throw FieldError.refusedRecords(report.rejected.map { "\($0.record.key) \($0.record.field): \($0.reason)" })
+                }
+                if batch.through > cursor { try setConfig(Self.pulledKey, String(batch.through)) }
+                progress("received \(summary.received) records")
+            case .pulled:
+                let done = try PullDone(payload: message.payload)
+                try database.transaction {
+                    try setConfig(Self.pulledKey, String(done.cursor))
+                    try setConfig(Self.heldKey, done.audits.joined(separator: "\n"))
+                }
+                return
+            case .error:
+                throw FieldError.refused(try ChannelError(payload: message.payload).reason)
+            default:
+                throw FieldError.unexpectedAnswer("a \(message.type) message during the download")
+            }
+        }
+    }
+
+    func expect(_ type: MessageType, from channel: BlockingChannel) throws -> WireMessage {
+        let message = try channel.receive()
+        if message.type == .error { throw FieldError.refused(try ChannelError(payload: message.payload).reason) }
+        guard message.type == type else { throw FieldError.unexpectedAnswer("a \(message.type) message instead of \(type)") }
+        return message
+    }
+
+    static let pushedKey = "sync.pushed_through"
+    static let pulledKey = "sync.pulled_through"
+    static let heldKey = "sync.held_audits"
+
+    private enum PushLimits {
+        static let batch = 1024
+    }
+}

@@ -1,0 +1,185 @@
+/// The messages of a sync session (`protocol/wire.md` §8.5). Records travel as their canonical
+/// encoding (`protocol/records.md`), opaque to this layer: the nodes decode and check them.
+///
+///     push     F→C  u8 format · u64 through (the field's log position the batch covers to)
+///                   · u32 count · count × (u32 length · record)
+///     pushed   C→F  u8 format · u64 through (echoed) · u32 accepted · u32 refused
+///                   · refused × (u32 index in the batch · u16 length · reason, UTF-8)
+///     pull     F→C  u8 format · u64 cursor (the central's log position the field holds to)
+///                   · u16 count · count × (u8 length · audit id): the audits it holds whole
+///     records  C→F  u8 format · u64 through (the central's log position covered to)
+///                   · u32 count · count × (u32 length · record)
+///     pulled   C→F  u8 format · u64 cursor · u16 count · count × (u8 length · audit id): the
+///                   field now holds everything up to the cursor of exactly these audits
+public enum SyncFormat {
+    public static let version: UInt8 = 1
+    /// Records per `push` or `records` message a sender should not exceed.
+    public static let maxBatchRecords = 4096
+}
+
+/// A batch of encoded records with the log position it covers to (`push` and `records`).
+public struct RecordBatch: Equatable, Sendable {
+    public let through: UInt64
+    public let records: [[UInt8]]
+
+    public init(through: UInt64, records: [[UInt8]]) {
+        self.through = through
+        self.records = records
+    }
+
+    public func message(_ type: MessageType) -> WireMessage {
+        precondition(type == .push || type == .records, "record batches travel as push or records")
+        var payload: [UInt8] = [SyncFormat.version]
+        payload.reserveCapacity(13 + records.reduce(0) { $0 + 4 + $1.count })
+        payload.appendUInt64(through)
+        payload.appendUInt32(UInt32(records.count))
+        for record in records {
+            payload.appendUInt32(UInt32(record.count))
+            payload += record
+        }
+        return WireMessage(type, payload)
+    }
+
+    public init(payload: [UInt8], what: String) throws(FramingError) {
+        var reader = PayloadReader(payload, what: what)
+        guard try reader.byte() == SyncFormat.version else { throw .malformed("\(what): unknown format") }
+        through = try reader.uint64()
+        let count = Int(try reader.uint32())
+        guard count <= SyncFormat.maxBatchRecords else { throw .malformed("\(what): \(count) records in one batch") }
+        var records: [[UInt8]] = []
+        records.reserveCapacity(count)
+        for _ in 0..<count {
+            let length = Int(try reader.uint32())
+            records.append(Array(try reader.take(length)))
+        }
+        try reader.finish()
+        self.records = records
+    }
+}
+
+/// The central's answer to a `push`: how many records it took, and why it refused the others.
+public struct PushAnswer: Equatable, Sendable {
+    public struct Refusal: Equatable, Sendable {
+        public let index: UInt32
+        public let reason: String
+        public init(index: UInt32, reason: String) {
+            self.index = index
+            self.reason = reason
+        }
+    }
+
+    public let through: UInt64
+    public let accepted: UInt32
+    public let refusals: [Refusal]
+
+    public init(through: UInt64, accepted: UInt32, refusals: [Refusal]) {
+        self.through = through
+        self.accepted = accepted
+        self.refusals = refusals
+    }
+
+    public var message: WireMessage {
+        var payload: [UInt8] = [SyncFormat.version]
+        payload.appendUInt64(through)
+        payload.appendUInt32(accepted)
+        payload.appendUInt32(UInt32(refusals.count))
+        for refusal in refusals {
+            payload.appendUInt32(refusal.index)
+            let reason = UTF8Truncation.prefix(refusal.reason, maxBytes: 1024)
+            payload += [UInt8(reason.count >> 8), UInt8(reason.count & 0xFF)] + reason
+        }
+        return WireMessage(.pushed, payload)
+    }
+
+    public init(payload: [UInt8]) throws(FramingError) {
+        var reader = PayloadReader(payload, what: "pushed")
+        guard try reader.byte() == SyncFormat.version else { throw .malformed("pushed: unknown format") }
+        through = try reader.uint64()
+        accepted = try reader.uint32()
+        let count = Int(try reader.uint32())
+        guard count <= SyncFormat.maxBatchRecords else { throw .malformed("pushed: \(count) refusals") }
+        var refusals: [Refusal] = []
+        for _ in 0..<count {
+            let index = try reader.uint32()
+            let length = try reader.take(2).reduce(0) { $0 << 8 | Int($1) }
+            guard let reason = String(validating: try reader.take(length), as: UTF8.self) else {
+                throw .malformed("pushed: a reason is not UTF-8")
+            }
+            refusals.append(Refusal(index: index, reason: reason))
+        }
+        try reader.finish()
+        self.refusals = refusals
+    }
+}
+
+/// The field node asks for what it has not seen.
+public struct PullRequest: Equatable, Sendable {
+    public let cursor: UInt64
+    /// Audits the node already holds whole; any other audit it may see is sent from its start.
+    public let heldAudits: [String]
+
+    public init(cursor: UInt64, heldAudits: [String]) {
+        self.cursor = cursor
+        self.heldAudits = heldAudits
+    }
+
+    public var message: WireMessage {
+        var payload: [UInt8] = [SyncFormat.version]
+        payload.appendUInt64(cursor)
+        payload.appendAuditList(heldAudits)
+        return WireMessage(.pull, payload)
+    }
+
+    public init(payload: [UInt8]) throws(FramingError) {
+        var reader = PayloadReader(payload, what: "pull")
+        guard try reader.byte() == SyncFormat.version else { throw .malformed("pull: unknown format") }
+        cursor = try reader.uint64()
+        heldAudits = try reader.auditList()
+        try reader.finish()
+    }
+}
+
+/// The end of a download: the node holds everything up to `cursor` of exactly `audits` (the
+/// audits its auditor is on now). It names them in its next `pull`; an audit it is added to
+/// later is then sent from its start.
+public struct PullDone: Equatable, Sendable {
+    public let cursor: UInt64
+    public let audits: [String]
+
+    public init(cursor: UInt64, audits: [String]) {
+        self.cursor = cursor
+        self.audits = audits
+    }
+
+    public var message: WireMessage {
+        var payload: [UInt8] = [SyncFormat.version]
+        payload.appendUInt64(cursor)
+        payload.appendAuditList(audits)
+        return WireMessage(.pulled, payload)
+    }
+
+    public init(payload: [UInt8]) throws(FramingError) {
+        var reader = PayloadReader(payload, what: "pulled")
+        guard try reader.byte() == SyncFormat.version else { throw .malformed("pulled: unknown format") }
+        cursor = try reader.uint64()
+        audits = try reader.auditList()
+        try reader.finish()
+    }
+}
+
+extension Array where Element == UInt8 {
+    mutating func appendAuditList(_ audits: [String]) {
+        precondition(audits.count <= 0xFFFF, "at most 65535 audits in a list")
+        self += [UInt8(audits.count >> 8 & 0xFF), UInt8(audits.count & 0xFF)]
+        for audit in audits { appendShortText(audit) }
+    }
+}
+
+extension PayloadReader {
+    mutating func auditList() throws(FramingError) -> [String] {
+        let count = try take(2).reduce(0) { $0 << 8 | Int($1) }
+        var audits: [String] = []
+        for _ in 0..<count { audits.append(try shortText("audit id")) }
+        return audits
+    }
+}

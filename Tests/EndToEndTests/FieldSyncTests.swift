@@ -1,0 +1,126 @@
+import AuditDomain
+import AuditReplica
+import CanonicalJSON
+import CentralNode
+import FieldNode
+import Foundation
+import MergeCore
+import ReplicaStore
+import XCTest
+
+/// `field sync` end to end: a real `central serve`, laptops enrolled with `field init`, work
+/// done on each laptop offline, then synced with the real command. The team's replicas and the
+/// central must end byte-identical, conflicts kept, evidence carried, and a laptop outside the
+/// team must get nothing and be refused what it forges.
+final class FieldSyncTests: XCTestCase {
+    private var server: ServerProcess?
+    private var scratch: ScratchDirectory!
+    private var data: URL!
+    private var port: UInt16 = 0
+
+    override func setUpWithError() throws {
+        scratch = try ScratchDirectory(prefix: "auditsync-sync")
+        data = scratch.appending("central")
+        let steps: [[String]] = [
+            ["init", "--name", "Sync Test Body", "--listen", "127.0.0.1:0"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
+            ["auditor", "add", "--id", "bob", "--name", "Bob Osei"],
+            ["auditor", "add", "--id", "eve", "--name", "Eve Outsider"],
+            ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],
+            ["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
+             "--scope", "AI hiring assistants", "--lead", "alice", "--auditor", "bob"],
+        ]
+        for step in steps {
+            let result = try CLI.run(["central"] + step + ["--data", data.path])
+            XCTAssertEqual(result.status, 0, "\(step)\n\(result)")
+        }
+        let process = try ServerProcess(["central", "serve", "--listen", "127.0.0.1:0", "--data", data.path])
+        server = process
+        let line = try XCTUnwrap(process.firstStdoutLine(timeout: 15), process.transcript)
+        port = try XCTUnwrap(line.split(separator: ":").last.flatMap { UInt16($0) })
+    }
+
+    override func tearDown() {
+        if let server, server.isRunning { server.kill() }
+        super.tearDown()
+    }
+
+    private func enroll(_ auditor: String) throws -> URL {
+        let token = try CLI.run(["central", "enroll", "--auditor", auditor, "--address", "127.0.0.1:\(port)", "--json",
+                                 "--data", data.path])
+        let text = try XCTUnwrap(try jsonObject(token)["token"] as? String)
+        let laptop = scratch.appending(auditor)
+        XCTAssertEqual(try CLI.run(["field", "init", "--token", text, "--data", laptop.path]).status, 0)
+        return laptop
+    }
+
+    private func sync(_ laptop: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let result = try CLI.run(["field", "sync", "--json", "--data", laptop.path])
+        XCTAssertEqual(result.status, 0, "\(result)\n\(server?.transcript ?? "")", file: file, line: line)
+        return try jsonObject(result)
+    }
+
+    private func document(_ laptop: URL) throws -> String {
+        try FieldNode(at: laptop).replica().document(audit: "A-2026-0001").encoded(pretty: true) + "\n"
+    }
+
+    func testTheTeamConvergesWithConflictsKeptAndEvidenceCarried() throws {
+        let alice = try enroll("alice"), bob = try enroll("bob")
+        XCTAssertEqual(try sync(alice)["received"] as? Int, 8, "the audit's plan arrives")
+        XCTAssertEqual(try sync(bob)["received"] as? Int, 8)
+
+        // Offline, both record the same item; alice attaches a photo to a finding.
+        let item = "iso42001:2023/4.1"
+        try FieldNode(at: alice).replica().recordResult(audit: "A-2026-0001", item: item, result: .nonconform, note: "no risk process")
+        let photo = scratch.appending("whiteboard.jpg")
+        try Data((0..<2_500_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: photo)   // three pieces
+        let aliceReplica = try FieldNode(at: alice).replica()
+        let finding = try aliceReplica.addFinding(audit: "A-2026-0001", item: item, grade: .minor, statement: "Risk criteria undefined")
+        _ = try aliceReplica.addEvidence(audit: "A-2026-0001", finding: finding, file: photo)
+        try FieldNode(at: bob).replica().recordResult(audit: "A-2026-0001", item: item, result: .conform, note: nil)
+
+        let first = try sync(alice)
+        XCTAssertGreaterThan(first["sent"] as? Int ?? 0, 0)
+        XCTAssertEqual(first["blobs"] as? Int, 1, "the photo goes up")
+        let second = try sync(bob)
+        XCTAssertGreaterThan(second["conflicts"] as? Int ?? 0, 0, "the concurrent result is kept as a conflict")
+        XCTAssertEqual(second["blobs"] as? Int, 1, "the photo comes down")
+        XCTAssertGreaterThan(try sync(alice)["received"] as? Int ?? 0, 0, "bob's result reaches alice")
+        XCTAssertEqual(try sync(alice)["received"] as? Int, 0, "a second sync has nothing new")
+
+        let central = try CLI.run(["central", "audit", "show", "--audit", "A-2026-0001", "--json", "--data", data.path]).stdout
+        XCTAssertEqual(try document(alice), central)
+        XCTAssertEqual(try document(bob), central)
+        let conflicts = try FieldNode(at: bob).replica().conflicts(audit: "A-2026-0001")
+        XCTAssertTrue(conflicts.contains { $0.member == item && $0.field == "result" }, "\(conflicts)")
+        let blobs = try FieldNode(at: bob).referencedBlobsForTesting()
+        XCTAssertEqual(blobs.count, 1)
+        XCTAssertTrue(EvidenceStore(root: bob.appending(path: "blobs")).verify(blobs[0]), "the photo arrived whole")
+    }
+
+    func testAnOutsiderGetsNothingAndWhatItForgesIsRefusedAndKept() throws {
+        let eve = try enroll("eve")
+        let synced = try sync(eve)
+        XCTAssertEqual(synced["received"] as? Int, 0, "eve is on no team")
+        // Eve writes into an audit she is not on (no replica check can stop a forged file).
+        let node = try FieldNode(at: eve)
+        try node.store.write([FieldWrite("item", "A-2026-0001/iso42001:2023/4.1", "result", .text("conform"))])
+        let forged = try CLI.run(["field", "sync", "--json", "--data", eve.path])
+        XCTAssertEqual(forged.status, 0)
+        let answer = try jsonObject(forged)
+        XCTAssertEqual(answer["sent"] as? Int, 0)
+        let refused = try XCTUnwrap(answer["refused"] as? [String])
+        XCTAssertEqual(refused.count, 1)
+        XCTAssertTrue(refused[0].contains("not on the team of audit A-2026-0001"), refused[0])
+        XCTAssertTrue(forged.stderr.contains("refused by the central"), forged.stderr)
+        XCTAssertEqual(try node.store.recordCount(), 1, "the refused record stays on the laptop")
+        let central = try CLI.run(["central", "audit", "show", "--audit", "A-2026-0001", "--json", "--data", data.path])
+        XCTAssertTrue(central.stdout.contains("\"conform\": 0"), "the central took nothing")
+    }
+
+    func testSyncBeforeEnrollmentOrWithoutANodeIsAClearError() throws {
+        let nowhere = try CLI.run(["field", "sync", "--data", scratch.appending("nobody").path])
+        XCTAssertEqual(nowhere.status, 1)
+        XCTAssertTrue(nowhere.stderr.hasPrefix("error: no field node in"), nowhere.stderr)
+    }
+}
