@@ -114,7 +114,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "TestSupport", "CanonicalJSON", "CentralNode", "FieldNode", "ReplicaStore", "AuditReplica", "AuditDomain",
-                "MergeCore", "Transport", "WireProtocol", "NoiseProtocol", "auditsync",
+                "MergeCore", "SQLiteKit", "Transport", "WireProtocol", "NoiseProtocol", "auditsync",
             ]
         ),
     ],

@@ -22,9 +22,18 @@ public final class EventLoop: @unchecked Sendable {
     let readBuffer = UnsafeMutableRawPointer.allocate(byteCount: EventLoop.readBufferSize, alignment: 16)
     /// Big enough for several whole Noise messages (65,537 bytes framed) per read.
     static let readBufferSize = 256 * 1024
+
+    /// A write to a socket whose peer is gone raises SIGPIPE, whose default action ends the
+    /// process: one laptop killed mid-download would take the central down with it. Ignored
+    /// process-wide, once, before any loop exists; the write then fails with EPIPE, and only
+    /// that connection closes.
+    private static let ignoreBrokenPipes: Void = {
+        signal(SIGPIPE, SIG_IGN)
+    }()
     public let name: String
 
     public init(name: String) {
+        _ = EventLoop.ignoreBrokenPipes
         self.name = name
         loop = .allocate(capacity: 1)
         precondition(uv_loop_init(loop) == 0, "uv_loop_init failed")
