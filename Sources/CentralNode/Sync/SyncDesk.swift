@@ -90,31 +90,39 @@ final class PullStream {
 
     /// Sends batches while `connection` takes them; returns when it is full or the stream ended.
     func pump(_ connection: SecureConnection) throws {
-        while !isFinished, connection.isWritable, !connection.isClosing {
+        while connection.isWritable, !connection.isClosing, let message = try next() {
+            connection.send(message)
+        }
+    }
+
+    /// The next message of the stream — a `records` batch, then `pulled` last — or nil once
+    /// `pulled` was given out.
+    func next() throws -> WireMessage? {
+        while !isFinished {
             if !catchUp.isEmpty {
                 let part = Array(catchUp.prefix(Self.batchRecords))
                 catchUp.removeFirst(part.count)
                 let records = try desk.store.records(at: part).filter { $0.timestamp.node != node }
-                send(records, through: cursor, on: connection)
+                if let batch = batch(records, through: cursor) { return batch }
                 continue
             }
             let rows = try desk.store.records(after: position, limit: Self.batchRecords).filter { $0.sequence <= end }
             guard let last = rows.last else {
-                connection.send(PullDone(cursor: UInt64(end), audits: visible.sorted()).message)
                 isFinished = true
-                return
+                return PullDone(cursor: UInt64(end), audits: visible.sorted()).message
             }
             position = last.sequence
             let records = rows.map(\.record).filter {
                 $0.timestamp.node != node && visible.contains(AuditSchema.audit(ofKey: $0.key))
             }
-            send(records, through: UInt64(position), on: connection)
+            if let batch = batch(records, through: UInt64(position)) { return batch }
         }
+        return nil
     }
 
-    private func send(_ records: [MergeRecord], through: UInt64, on connection: SecureConnection) {
-        guard !records.isEmpty else { return }
+    private func batch(_ records: [MergeRecord], through: UInt64) -> WireMessage? {
+        guard !records.isEmpty else { return nil }
         sent += records.count
-        connection.send(RecordBatch(through: through, records: records.map { $0.encoded() }).message(.records))
+        return RecordBatch(through: through, records: records.map { $0.encoded() }).message(.records)
     }
 }

@@ -1,0 +1,134 @@
+import AuditDomain
+import AuditReplica
+import Foundation
+import MergeCore
+import ReplicaStore
+import WireProtocol
+import XCTest
+
+@testable import CentralNode
+
+/// The central's half of sync, without a network: what it accepts from a push, and what a pull
+/// streams to whom.
+final class SyncDeskTests: XCTestCase {
+    private var scratch: CentralTestDirectory!
+    private var central: Central!
+    private var desk: SyncDesk!
+    private var audit = ""
+    private let aliceNode = NodeID(rawValue: 0xA11CE)
+
+    override func setUpWithError() throws {
+        scratch = try CentralTestDirectory()
+        central = try Central.initialize(at: scratch.url.appendingPathComponent("central"), name: "Cert Body")
+        try central.addAuditor(id: "alice", name: "Alice", roles: [.lead])
+        try central.addAuditor(id: "bob", name: "Bob", roles: [])
+        try central.addAuditor(id: "eve", name: "Eve", roles: [])
+        let client = try central.addClient(name: "Acme", sites: ["Dublin"])
+        audit = try central.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
+                                        scope: "AI", lead: "alice", auditors: ["bob"])
+        desk = SyncDesk(central: central)
+    }
+
+    /// A record as a field node writes it: stamped now by `node`.
+    private func record(_ entity: String, _ key: String, _ field: String, _ value: String, node: NodeID? = nil) -> MergeRecord {
+        let now = ReplicaStore.wallClockMilliseconds()
+        return MergeRecord(entity: entity, key: key, field: field, value: .text(value),
+                           timestamp: Timestamp(milliseconds: now, counter: 0, node: node ?? aliceNode), seen: [])
+    }
+
+    func testThePolicyTakesTeamWorkAndRefusesEverythingElseWithAReason() throws {
+        let policy = RecordPolicy(node: aliceNode, auditor: "alice") { [central] in try? central!.replica.plan(of: $0) }
+        let item = "\(audit)/iso42001:2023/4.1"
+        XCTAssertNil(policy.refusal(of: record("item", item, "result", "conform")))
+        XCTAssertNil(policy.refusal(of: record("audit", audit, "recommendation", "grant")), "the lead recommends")
+        let refusals: [(MergeRecord, String)] = [
+            (record("item", item, "result", "conform", node: NodeID(rawValue: 7)), "only its own records"),
+            (record("item", "A-2099-0001/x", "result", "conform"), "not known at the central"),
+            (record("audit", audit, "scope", "everything"), "part of the audit plan"),
+            (record("audit", audit, "team", "alice\neve"), "part of the audit plan"),
+            (record("certificate", "\(audit)/C-1", "number", "1"), "unknown kind of record"),
+            (record("note", audit, "text", "x"), "must name a member"),
+        ]
+        for (record, reason) in refusals {
+            let refusal = policy.refusal(of: record) ?? "accepted"
+            XCTAssertTrue(refusal.contains(reason), "\(record.entity).\(record.field): \(refusal)")
+        }
+        let bob = RecordPolicy(node: aliceNode, auditor: "bob") { [central] in try? central!.replica.plan(of: $0) }
+        XCTAssertTrue(bob.refusal(of: record("audit", audit, "recommendation", "grant"))?.contains("only the lead") ?? false)
+        let eve = RecordPolicy(node: aliceNode, auditor: "eve") { [central] in try? central!.replica.plan(of: $0) }
+        XCTAssertTrue(eve.refusal(of: record("item", item, "result", "conform"))?.contains("not on the team") ?? false)
+    }
+
+    func testAPushAppliesWhatIsAllowedAndNamesEachRefusalByIndex() throws {
+        let good = record("item", "\(audit)/iso42001:2023/4.1", "result", "conform")
+        let forged = record("audit", audit, "lead", "alice")
+        let batch = RecordBatch(through: 42, records: [good.encoded(), [0xFF, 0x00], forged.encoded()])
+        let before = try central.store.recordCount()
+        let answer = try desk.push(batch, from: aliceNode, auditor: "alice")
+        XCTAssertEqual(answer.through, 42)
+        XCTAssertEqual(answer.accepted, 1)
+        XCTAssertEqual(answer.refusals.map(\.index), [1, 2])
+        XCTAssertTrue(answer.refusals[0].reason.hasPrefix("not a valid record"), answer.refusals[0].reason)
+        XCTAssertEqual(try central.store.recordCount(), before + 1)
+        // Pushing the same batch again changes nothing.
+        XCTAssertEqual(try desk.push(batch, from: aliceNode, auditor: "alice").accepted, 1)
+        XCTAssertEqual(try central.store.recordCount(), before + 1)
+    }
+
+    /// Every record a pull streams, and the `pulled` that ends it.
+    private func drain(_ stream: PullStream) throws -> (records: [MergeRecord], cursors: [UInt64], done: PullDone) {
+        var records: [MergeRecord] = []
+        var cursors: [UInt64] = []
+        while let message = try stream.next() {
+            if message.type == .pulled { return (records, cursors, try PullDone(payload: message.payload)) }
+            let batch = try RecordBatch(payload: message.payload, what: "records")
+            cursors.append(batch.through)
+            records += try batch.records.map { try MergeRecord(decoding: $0) }
+        }
+        XCTFail("the stream ended without `pulled`")
+        return (records, cursors, PullDone(cursor: 0, audits: []))
+    }
+
+    func testAPullStreamsTheTeamsAuditsButNotTheNodesOwnRecordsOrOtherAudits() throws {
+        _ = try desk.push(RecordBatch(through: 1, records: [record("item", "\(audit)/iso42001:2023/4.1", "result", "conform").encoded()]),
+                          from: aliceNode, auditor: "alice")
+        let other = try central.createAudit(client: "C-0001", standards: [StandardID("iso27001:2022")], kind: .stage1,
+                                            scope: "ISMS", lead: "alice", auditors: ["eve"])
+        let forAlice = try drain(try PullStream(desk: desk, node: aliceNode, auditor: "alice",
+                                                request: PullRequest(cursor: 0, heldAudits: [])))
+        XCTAssertEqual(Set(forAlice.records.map { AuditSchema.audit(ofKey: $0.key) }), [audit, other])
+        XCTAssertFalse(forAlice.records.contains { $0.timestamp.node == aliceNode }, "her own record does not come back")
+        XCTAssertEqual(forAlice.done.audits, [audit, other].sorted())
+        XCTAssertEqual(forAlice.done.cursor, UInt64(try central.store.lastSequence()))
+        XCTAssertEqual(forAlice.cursors, forAlice.cursors.sorted(), "cursors only grow")
+
+        let forBob = try drain(try PullStream(desk: desk, node: NodeID(rawValue: 0xB0B), auditor: "bob",
+                                              request: PullRequest(cursor: 0, heldAudits: [])))
+        XCTAssertEqual(Set(forBob.records.map { AuditSchema.audit(ofKey: $0.key) }), [audit], "bob is not on \(other)")
+        XCTAssertTrue(forBob.records.contains { $0.timestamp.node == aliceNode }, "alice's work reaches bob")
+
+        // From where he stopped, nothing new.
+        let again = try drain(try PullStream(desk: desk, node: NodeID(rawValue: 0xB0B), auditor: "bob",
+                                             request: PullRequest(cursor: forBob.done.cursor, heldAudits: forBob.done.audits)))
+        XCTAssertEqual(again.records.count, 0)
+    }
+
+    func testJoiningATeamLateBringsTheAuditFromItsStart() throws {
+        let eveNode = NodeID(rawValue: 0xE7E)
+        let before = try drain(try PullStream(desk: desk, node: eveNode, auditor: "eve",
+                                              request: PullRequest(cursor: 0, heldAudits: [])))
+        XCTAssertEqual(before.records.count, 0)
+        XCTAssertEqual(before.done.audits, [])
+        // The central adds eve to the team; her cursor is already past the audit's creation.
+        try central.store.write([FieldWrite("audit", audit, "team", .text("alice\nbob\neve"))])
+        let after = try drain(try PullStream(desk: desk, node: eveNode, auditor: "eve",
+                                             request: PullRequest(cursor: before.done.cursor, heldAudits: before.done.audits)))
+        let fields = Set(after.records.filter { $0.entity == "audit" }.map(\.field))
+        XCTAssertTrue(fields.isSuperset(of: ["client", "scope", "lead", "team", "standards", "kind"]), "\(fields)")
+        XCTAssertEqual(after.done.audits, [audit])
+        // A cursor from a future the central never had (restored from an older backup) restarts.
+        let restored = try drain(try PullStream(desk: desk, node: eveNode, auditor: "eve",
+                                                request: PullRequest(cursor: 1 << 40, heldAudits: [audit])))
+        XCTAssertGreaterThan(restored.records.count, 0)
+    }
+}
