@@ -28,6 +28,8 @@ extension AuditReplica {
     }
 
     /// Records the result of one checklist item. `not-applicable` needs a justification note.
+    /// The note is written with every result, absent as null: a justification written for an
+    /// earlier result must not stay beside a new one it does not explain.
     public func recordResult(audit: String, item: String, result: ChecklistResult, note: String?) throws {
         let itemID = try checklistItem(item, in: audit)
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -36,12 +38,11 @@ extension AuditReplica {
         }
         typealias F = AuditSchema.ItemField
         let key = AuditSchema.memberKey(audit: audit, member: itemID.description)
-        var writes = [
+        try write([
             FieldWrite(AuditSchema.Entity.item, key, F.result, .text(result.rawValue)),
             FieldWrite(AuditSchema.Entity.item, key, F.by, .text(actor)),
-        ]
-        if let note { writes.append(FieldWrite(AuditSchema.Entity.item, key, F.note, .text(note))) }
-        try write(writes)
+            FieldWrite(AuditSchema.Entity.item, key, F.note, note.flatMap { $0.isEmpty ? nil : .text($0) } ?? .null),
+        ])
     }
 
     /// Adds a note to the audit, optionally about one checklist item. Returns the note's id.

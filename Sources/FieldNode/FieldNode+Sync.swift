@@ -45,6 +45,7 @@ extension FieldNode {
 
     private func push(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
         var through = Int64(try config(Self.pushedKey).flatMap(Int64.init) ?? 0)
+        if try skipReceivedRecords(from: through) { return }
         while true {
             let rows = try store.records(after: through, limit: PushLimits.batch)
             guard let last = rows.last else { break }
@@ -65,6 +66,18 @@ extension FieldNode {
             through = last.sequence
             try setConfig(Self.pushedKey, String(through))
         }
+    }
+
+    /// When none of this node's own records lies past `through`, moves the push position to the
+    /// log's end without reading what lies between (records received from the central), so an
+    /// incremental sync costs what changed, not the replica's size. The end is read before the
+    /// last own position: a local write landing between the two reads is past that end.
+    @discardableResult
+    private func skipReceivedRecords(from through: Int64) throws -> Bool {
+        let end = try store.lastSequence()
+        guard try store.lastLocalSequence() <= through else { return false }
+        if end > through { try setConfig(Self.pushedKey, String(end)) }
+        return true
     }
 
     private func pull(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
@@ -92,6 +105,7 @@ extension FieldNode {
                     try setConfig(Self.pulledKey, String(done.cursor))
                     try setConfig(Self.heldKey, done.audits.joined(separator: "\n"))
                 }
+                try skipReceivedRecords(from: Int64(try config(Self.pushedKey).flatMap(Int64.init) ?? 0))
                 return
             case .error:
                 throw FieldError.refused(try ChannelError(payload: message.payload).reason)

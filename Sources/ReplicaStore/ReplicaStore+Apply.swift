@@ -80,6 +80,7 @@ extension ReplicaStore {
                 records.append(record)
             }
             try persistClock()
+            try persistLastLocalSequence()
             return records
         }
     }

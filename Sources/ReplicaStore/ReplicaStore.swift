@@ -87,6 +87,24 @@ public final class ReplicaStore {
         try statements.saveClock.run()
     }
 
+    /// Remembers, inside a write transaction, where this node's own newest record sits in the
+    /// log: a sync that finds nothing of its own past its push position skips the scan.
+    func persistLastLocalSequence() throws {
+        let save = try cachedStatement("""
+            INSERT INTO replica_meta(name, value) VALUES ('local_seq', ?1)
+            ON CONFLICT(name) DO UPDATE SET value = excluded.value
+            """)
+        save.bind(1, nextSequence - 1)
+        try save.run()
+    }
+
+    /// The log position of this node's newest own record (written with `write`), 0 before any.
+    public func lastLocalSequence() throws -> Int64 {
+        let query = try cachedStatement("SELECT value FROM replica_meta WHERE name = 'local_seq'")
+        defer { query.reset() }
+        return try query.step() ? query.int64(0) : 0
+    }
+
     /// The log position of the newest record.
     public func lastSequence() throws -> Int64 {
         let query = statements.lastSequence

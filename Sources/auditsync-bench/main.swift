@@ -6,11 +6,15 @@ import Foundation
 let usage = """
     usage: auditsync-bench merge [--records N] [--json]
            auditsync-bench channel [--json]
+           auditsync-bench sync [--records N] [--json]
 
       merge    apply N merge records to a fresh replica, and upsert the same N values raw into a
                plain SQLite table in the same run; report both and their ratio.
       channel  send the same messages over plain libuv TCP and over the encrypted channel on
                loopback, 64 KiB and 100-byte messages; report both rates and their ratio.
+      sync     a central with N records serves a fresh field node over loopback: time the initial
+               sync against inserting the same rows raw, then an incremental sync of 10 records
+               at N and at 10,000 records; report times, ratios and peak memory.
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -63,6 +67,27 @@ case "merge":
         } else {
             print(document.encoded(pretty: true))
         }
+    } catch {
+        fail("\(error)")
+    }
+case "sync":
+    do {
+        let result = try SyncBenchmark(records: records, directory: directory).run()
+        let document: JSONValue = [
+            "benchmark": "sync",
+            "records": .int(result.records),
+            "received": .int(result.received),
+            "initial_seconds": .double(result.initialSeconds),
+            "initial_records_per_second": .double(Double(result.received) / result.initialSeconds),
+            "raw_insert_seconds": .double(result.rawSeconds),
+            "initial_ratio": .double(result.initialSeconds / result.rawSeconds),
+            "incremental_seconds": .double(result.incrementalSeconds),
+            "small_replica_records": .int(SyncBenchmark.smallRecords),
+            "small_incremental_seconds": .double(result.smallIncrementalSeconds),
+            "incremental_ratio": .double(result.incrementalSeconds / result.smallIncrementalSeconds),
+            "peak_rss_bytes": .int(result.peakRSSBytes),
+        ]
+        print(document.encoded(pretty: !json))
     } catch {
         fail("\(error)")
     }
