@@ -21,9 +21,19 @@ extension FieldNode {
 
     func offerBlobs(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
         let held = try referencedBlobs().filter { evidence.contains($0) }.compactMap { Hex.decode($0) }
-        guard !held.isEmpty else { return }
-        try channel.send(BlobList(digests: held).message(.offer))
-        let wanted = try BlobList(payload: try expect(.want, from: channel).payload, what: "want")
+        for start in stride(from: 0, to: held.count, by: Self.blobsPerList) {
+            let offer = Array(held[start..<min(start + Self.blobsPerList, held.count)])
+            try channel.send(BlobList(digests: offer).message(.offer))
+            let wanted = try BlobList(payload: try expect(.want, from: channel).payload, what: "want")
+            try send(wanted, on: channel, into: &summary, progress: progress)
+        }
+    }
+
+    /// Lists go out in parts, each answered before the next: no list passes the format's limit.
+    static let blobsPerList = 65_536
+
+    private func send(_ wanted: BlobList, on channel: BlockingChannel, into summary: inout SyncSummary,
+                      progress: (String) -> Void) throws {
         for digest in wanted.digests {
             let name = Hex.encode(digest)
             guard let size = evidence.size(of: name), let file = FileHandle(forReadingAtPath: evidence.url(for: name).path) else {
@@ -44,9 +54,18 @@ extension FieldNode {
     }
 
     func fetchBlobs(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
-        var pending = Set(try referencedBlobs().filter { !evidence.contains($0) })
-        guard !pending.isEmpty else { return }
-        try channel.send(BlobList(digests: pending.sorted().compactMap { Hex.decode($0) }).message(.want))
+        let lacking = try referencedBlobs().filter { !evidence.contains($0) }
+        for start in stride(from: 0, to: lacking.count, by: Self.blobsPerList) {
+            let part = Array(lacking[start..<min(start + Self.blobsPerList, lacking.count)])
+            try channel.send(BlobList(digests: part.compactMap { Hex.decode($0) }).message(.want))
+            try receive(Set(part), on: channel, into: &summary, progress: progress)
+        }
+    }
+
+    /// Takes blob pieces until every blob in `pending` arrived whole or was said to be missing.
+    private func receive(_ pending: Set<String>, on channel: BlockingChannel, into summary: inout SyncSummary,
+                         progress: (String) -> Void) throws {
+        var pending = pending
         var incoming: [String: IncomingBlob] = [:]
         while !pending.isEmpty {
             let message = try channel.receive()

@@ -22,6 +22,7 @@ public struct BlobList: Equatable, Sendable {
 
     public func message(_ type: MessageType) -> WireMessage {
         precondition(type == .offer || type == .want, "blob lists travel as offer or want")
+        precondition(digests.count <= BlobFormat.maxListed, "at most \(BlobFormat.maxListed) blobs in a list")
         var payload: [UInt8] = [BlobFormat.version]
         payload.appendUInt32(UInt32(digests.count))
         for digest in digests { payload += digest }

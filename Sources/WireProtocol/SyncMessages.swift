@@ -29,6 +29,7 @@ public struct RecordBatch: Equatable, Sendable {
 
     public func message(_ type: MessageType) -> WireMessage {
         precondition(type == .push || type == .records, "record batches travel as push or records")
+        precondition(records.count <= SyncFormat.maxBatchRecords, "at most \(SyncFormat.maxBatchRecords) records in a batch")
         var payload: [UInt8] = [SyncFormat.version]
         payload.reserveCapacity(13 + records.reduce(0) { $0 + 4 + $1.count })
         payload.appendUInt64(through)
@@ -71,6 +72,8 @@ public struct PushAnswer: Equatable, Sendable {
     public let through: UInt64
     public let accepted: UInt32
     public let refusals: [Refusal]
+    /// A reason is cut to this many bytes (at a character boundary) when sent, and refused when longer.
+    public static let maxReasonBytes = 1024
 
     public init(through: UInt64, accepted: UInt32, refusals: [Refusal]) {
         self.through = through
@@ -85,7 +88,7 @@ public struct PushAnswer: Equatable, Sendable {
         payload.appendUInt32(UInt32(refusals.count))
         for refusal in refusals {
             payload.appendUInt32(refusal.index)
-            let reason = UTF8Truncation.prefix(refusal.reason, maxBytes: 1024)
+            let reason = UTF8Truncation.prefix(refusal.reason, maxBytes: PushAnswer.maxReasonBytes)
             payload += [UInt8(reason.count >> 8), UInt8(reason.count & 0xFF)] + reason
         }
         return WireMessage(.pushed, payload)
@@ -102,6 +105,7 @@ public struct PushAnswer: Equatable, Sendable {
         for _ in 0..<count {
             let index = try reader.uint32()
             let length = try reader.take(2).reduce(0) { $0 << 8 | Int($1) }
+            guard length <= PushAnswer.maxReasonBytes else { throw .malformed("pushed: a reason of \(length) bytes") }
             guard let reason = String(validating: try reader.take(length), as: UTF8.self) else {
                 throw .malformed("pushed: a reason is not UTF-8")
             }
@@ -170,6 +174,8 @@ public struct PullDone: Equatable, Sendable {
 extension Array where Element == UInt8 {
     mutating func appendAuditList(_ audits: [String]) {
         precondition(audits.count <= 0xFFFF, "at most 65535 audits in a list")
+        // Audit ids are short (A-2026-0001); one that would be cut would name another audit.
+        precondition(audits.allSatisfy { $0.utf8.count <= 255 }, "an audit id fits in 255 bytes")
         self += [UInt8(audits.count >> 8 & 0xFF), UInt8(audits.count & 0xFF)]
         for audit in audits { appendShortText(audit) }
     }

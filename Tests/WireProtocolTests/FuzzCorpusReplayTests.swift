@@ -8,7 +8,8 @@ import XCTest
 /// Replays the corpora of the `frame-decoder`, `handshake-responder` and `enrollment-token` fuzz
 /// targets and every crasher they ever found (`fuzz/`), with the same checks as the targets, so
 /// that what the fuzzer learned stays tested by the ordinary suite. The drivers are written again
-/// here on purpose: only the input format (below) is shared with fuzz/targets/.
+/// here on purpose: only the input format (below) is shared with fuzz/targets/. The sync payload
+/// checks are in FuzzCorpusReplayTests+Sync.swift.
 ///
 /// frame-decoder input: byte 0 chooses the chunking and small limits, the rest is the stream.
 /// handshake-responder input: byte 0 the mode (low 2 bits), byte 1 the chunking, then the body;
@@ -122,6 +123,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
         let files = try FuzzCorpus.inputs("corpus/frame-decoder") + FuzzCorpus.inputs("crashers/frame-decoder")
         XCTAssertGreaterThan(files.count, 10, "the committed frame-decoder corpus is missing")
         var seen = (frames: 0, messages: 0, hellos: 0, errors: 0, enrolls: 0, grants: 0)
+        var sync: [MessageType: Int] = [:]
         for file in files {
             let name = file.lastPathComponent
             let input = [UInt8](try Data(contentsOf: file))
@@ -146,6 +148,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
                 for message in byFrame.items {
                     if message.type == .enroll, checkEnrollRequest(message.payload, name) { seen.enrolls += 1 }
                     if message.type == .enrolled, checkEnrollGrant(message.payload, name) { seen.grants += 1 }
+                    checkSyncMessage(message, name, counting: &sync)
                 }
             }
             for limit in [MessageDecoder.defaultMaxPayload, Int(selector)] {
@@ -166,7 +169,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
                     case .enrolled:
                         if checkEnrollGrant(message.payload, name) { seen.grants += 1 }
                     default:
-                        break
+                        checkSyncMessage(message, name, counting: &sync)
                     }
                 }
             }
@@ -175,6 +178,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
             checkChannelError(stream, name)
             if checkEnrollRequest(stream, name) { seen.enrolls += 1 }
             if checkEnrollGrant(stream, name) { seen.grants += 1 }
+            for type in Self.syncTypes { _ = checkSyncPayload(stream, as: type, name) }
         }
         XCTAssertGreaterThan(seen.frames, 0, "no corpus input holds a frame")
         XCTAssertGreaterThan(seen.messages, 0, "no corpus input holds a message")
@@ -182,6 +186,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
         XCTAssertGreaterThan(seen.errors, 0, "no corpus input holds an error message")
         XCTAssertGreaterThan(seen.enrolls, 0, "no corpus input holds an enroll payload")
         XCTAssertGreaterThan(seen.grants, 0, "no corpus input holds an enrolled payload")
+        assertEverySyncTypeSeen(sync)
     }
 
     // MARK: handshake-responder

@@ -36,6 +36,11 @@ final class BlobSender {
 
     var isFinished: Bool { queue.isEmpty && current == nil }
 
+    /// More blobs asked for while these are still going out: they follow in order.
+    func enqueue(_ names: [String]) {
+        queue += names
+    }
+
     func pump(_ connection: SecureConnection) throws {
         while connection.isWritable, !connection.isClosing {
             if current == nil {

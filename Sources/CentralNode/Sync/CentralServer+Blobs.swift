@@ -56,8 +56,11 @@ extension CentralServer {
                 peer.connection.send(BlobMissing(digest: digest).message)
             }
         }
-        let sender = BlobSender(evidence: desk.evidence, names: names)
-        peer.blobs = sender
-        try sender.pump(peer.connection)
+        if let sender = peer.blobs, !sender.isFinished {
+            sender.enqueue(names)
+        } else {
+            peer.blobs = BlobSender(evidence: desk.evidence, names: names)
+        }
+        try peer.blobs!.pump(peer.connection)
     }
 }

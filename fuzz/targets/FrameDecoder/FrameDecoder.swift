@@ -1,5 +1,7 @@
 // libFuzzer target `frame-decoder`: the outer framing (NoiseFrameDecoder), the message layer
-// (MessageDecoder), Hello, ChannelError and the enrollment payloads (EnrollRequest, EnrollGrant).
+// (MessageDecoder), Hello, ChannelError, the enrollment payloads (EnrollRequest, EnrollGrant) and
+// the sync payloads (RecordBatch, PushAnswer, PullRequest, PullDone, BlobList, BlobPiece,
+// BlobMissing; their checks are in SyncPayloads.swift).
 // Built by `fuzz/run frame-decoder` through the small package fuzz/Package.swift, against the
 // WireProtocol sources themselves.
 //
@@ -9,10 +11,11 @@
 // messages, then the same error or the same number of buffered bytes. What comes out must also
 // be the stream itself: the re-encoded frames (messages) are the stream's prefix, and an error
 // names the header that follows it. Hello and ChannelError decode the stream and every frame and
-// error message; a decoded Hello must re-encode to its input. EnrollRequest and EnrollGrant decode
-// the stream and the payload of every `enroll` and `enrolled` message (those of the stream and
-// those joined from its frames); whatever they decode must re-encode (`.message.payload`) to
-// exactly its input. A trap, or any of these properties failing, is a finding (fatalError).
+// error message; a decoded Hello must re-encode to its input. The payload decoders (enrollment and
+// sync) decode the stream and the payload of every message of their types (those of the stream
+// and those joined from its frames); whatever they decode must keep the format's limits and
+// re-encode (`.message.payload`, `.message(type).payload`) to exactly its input. A trap, or any of
+// these properties failing, is a finding (fatalError).
 
 import FuzzSupport
 import WireProtocol
@@ -40,7 +43,7 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         guard byFrame == decodeMessages(plain, pieces: [], maxPayload: MessageDecoder.defaultMaxPayload) else {
             fatalError("messages depend on the frame boundaries")
         }
-        for message in byFrame.items { checkEnrollment(message) }
+        for message in byFrame.items { checkPayload(message) }
     }
 
     for maxPayload in [MessageDecoder.defaultMaxPayload, Int(selector)] {
@@ -52,15 +55,14 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         checkMessagesAreTheStream(whole, stream: stream, maxPayload: maxPayload)
         for message in whole.items {
             if message.type == .error { checkChannelError(message.payload) }
-            checkEnrollment(message)
+            checkPayload(message)
         }
     }
 
     checkHello(stream)
     checkHello(input)
     checkChannelError(stream)
-    checkEnrollRequest(stream)
-    checkEnrollGrant(stream)
+    checkEveryPayloadDecoder(stream)
     return 0
 }
 
@@ -154,15 +156,6 @@ func checkChannelError(_ payload: [UInt8]) {
         guard message.payload == payload else { fatalError("the error payload does not round-trip") }
     }
     guard (try? ChannelError(payload: message.payload))?.code == decoded.code else { fatalError("the error code does not round-trip") }
-}
-
-/// The payload of an `enroll` or `enrolled` message goes to its decoder; other types carry none.
-func checkEnrollment(_ message: WireMessage) {
-    switch message.type {
-    case .enroll: checkEnrollRequest(message.payload)
-    case .enrolled: checkEnrollGrant(message.payload)
-    default: break
-    }
 }
 
 /// An `enroll` payload has one encoding: whatever decodes must re-encode to the same bytes.
