@@ -22,7 +22,16 @@ public final class Database {
     public let path: String
     let handle: OpaquePointer
 
+    /// Process-wide settings, applied once before the first connection opens (SQLite accepts
+    /// them only before it initialises). Without memory statistics, an allocation inside SQLite
+    /// takes no global lock: the hot paths of applying records and syncing spent 8% of their time
+    /// in that lock.
+    private static let configured: Void = {
+        _ = auditsync_sqlite3_disable_memstatus()
+    }()
+
     public init(path: String, options: Options = Options()) throws(SQLiteError) {
+        _ = Database.configured
         self.path = path
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
