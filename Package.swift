@@ -79,7 +79,7 @@ let package = Package(
             name: "auditsync-bench",
             dependencies: [
                 "MergeCore", "ReplicaStore", "SQLiteKit", "CanonicalJSON", "TestSupport",
-                "Transport", "WireProtocol", "NoiseProtocol", "AuditDomain", "CentralNode", "FieldNode",
+                "Transport", "WireProtocol", "NoiseProtocol", "AuditDomain", "AuditReplica", "CentralNode", "FieldNode",
             ]
         ),
 

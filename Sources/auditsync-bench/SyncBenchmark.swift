@@ -80,9 +80,7 @@ private final class Deployment {
     static let audit = "A-2026-0001"
     let central: Central
     let field: FieldNode
-    let serverLoop = EventLoop(name: "bench-central")
-    let clientLoop = EventLoop(name: "bench-field")
-    private let server: SecureServer
+    private let served: ServedCentral
 
     init(directory: URL, records: Int) throws {
         central = try Central.initialize(at: directory.appendingPathComponent("central"), name: "Bench Body",
@@ -101,32 +99,52 @@ private final class Deployment {
             written += count
         }
 
-        let handler = CentralServer(central: try Central(opening: central.directory),
-                                    nodes: try NodeDirectory(centralDirectory: central.directory),
-                                    centralName: "Bench Body", log: { _ in })
-        let configuration = SecureServer.Configuration(
-            host: "127.0.0.1", port: 0, staticKey: try central.staticKey(),
-            hello: Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: "Bench Body"))
-        let (server, address) = try wait { [serverLoop] in
-            try await SecureServer.start(on: serverLoop, configuration: configuration, handler: handler, log: { _ in })
-        }
-        self.server = server
-        let port = UInt16(address.split(separator: ":").last!)!
-
+        served = try ServedCentral(central: central)
         field = try FieldNode(at: directory.appendingPathComponent("field"), create: true)
         let (node, key) = try field.prepareEnrollment()
         try central.registerNode(id: node.hex, publicKey: key.publicKey, auditor: "alice")
         try field.recordEnrollment(EnrollGrant(auditor: "alice", auditorName: "Alice", centralName: "Bench Body"),
-                                   token: EnrollmentToken(host: "127.0.0.1", port: port, centralKey: try central.staticKey().publicKey,
-                                                          secret: [UInt8](repeating: 0, count: 32)))
+                                   token: served.token)
     }
 
     func sync() throws -> SyncSummary {
-        try field.sync(on: clientLoop)
+        try field.sync(on: served.clientLoop)
     }
 
     func addNotes(_ count: Int, tag: String) throws {
         try central.store.write((0..<count).map { FieldWrite("note", Self.noteKey($0, tag: tag), "text", .text(Self.noteText($0))) })
+    }
+
+    func stop() {
+        served.stop()
+    }
+
+    static func noteKey(_ index: Int, tag: String) -> String { "\(audit)/N-\(tag)-\(index)" }
+    static func noteText(_ index: Int) -> String { "observation \(index): interview notes on the AI risk process" }
+}
+
+/// A central served from its own loop on a free loopback port, with a loop for field nodes and
+/// the token they would have enrolled with.
+final class ServedCentral {
+    let serverLoop = EventLoop(name: "bench-central")
+    let clientLoop = EventLoop(name: "bench-field")
+    let token: EnrollmentToken
+    private let server: SecureServer
+
+    init(central: Central) throws {
+        let handler = CentralServer(central: try Central(opening: central.directory),
+                                    nodes: try NodeDirectory(centralDirectory: central.directory),
+                                    centralName: try central.name, log: { _ in })
+        var configuration = SecureServer.Configuration(
+            host: "127.0.0.1", port: 0, staticKey: try central.staticKey(),
+            hello: Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: try central.name))
+        configuration.maxConnections = 4096
+        let (server, address) = try wait { [serverLoop, configuration] in
+            try await SecureServer.start(on: serverLoop, configuration: configuration, handler: handler, log: { _ in })
+        }
+        self.server = server
+        token = EnrollmentToken(host: "127.0.0.1", port: UInt16(address.split(separator: ":").last!)!,
+                                centralKey: try central.staticKey().publicKey, secret: [UInt8](repeating: 0, count: 32))
     }
 
     func stop() {
@@ -135,9 +153,6 @@ private final class Deployment {
         clientLoop.shutdown()
         serverLoop.shutdown()
     }
-
-    static func noteKey(_ index: Int, tag: String) -> String { "\(audit)/N-\(tag)-\(index)" }
-    static func noteText(_ index: Int) -> String { "observation \(index): interview notes on the AI risk process" }
 }
 
 /// Runs async work from the benchmark's synchronous steps.

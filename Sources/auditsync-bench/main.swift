@@ -7,6 +7,7 @@ let usage = """
     usage: auditsync-bench merge [--records N] [--json]
            auditsync-bench channel [--json]
            auditsync-bench sync [--records N] [--json]
+           auditsync-bench swarm [--nodes N] [--json]
 
       merge    apply N merge records to a fresh replica, and upsert the same N values raw into a
                plain SQLite table in the same run; report both and their ratio.
@@ -15,6 +16,8 @@ let usage = """
       sync     a central with N records serves a fresh field node over loopback: time the initial
                sync against inserting the same rows raw, then an incremental sync of 10 records
                at N and at 10,000 records; report times, ratios and peak memory.
+      swarm    N field nodes (default 200) with offline work in one audit sync with one central
+               at the same moment, twice; report times and how many converged with nothing lost.
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -26,6 +29,7 @@ func fail(_ message: String) -> Never {
 guard let command = arguments.first else { fail("name a benchmark\n\(usage)") }
 arguments.removeFirst()
 var records = 1_000_000
+var nodes = 200
 var json = false
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
@@ -33,6 +37,10 @@ while !arguments.isEmpty {
     case "--records":
         guard let value = arguments.first.flatMap(Int.init), value > 0 else { fail("--records takes a positive whole number") }
         records = value
+        arguments.removeFirst()
+    case "--nodes":
+        guard let value = arguments.first.flatMap(Int.init), value > 0 else { fail("--nodes takes a positive whole number") }
+        nodes = value
         arguments.removeFirst()
     case "--json": json = true
     case "--help", "-h":
@@ -86,6 +94,23 @@ case "sync":
             "small_incremental_seconds": .double(result.smallIncrementalSeconds),
             "incremental_ratio": .double(result.incrementalSeconds / result.smallIncrementalSeconds),
             "peak_rss_bytes": .int(result.peakRSSBytes),
+        ]
+        print(document.encoded(pretty: !json))
+    } catch {
+        fail("\(error)")
+    }
+case "swarm":
+    do {
+        let result = try SwarmBenchmark(nodes: nodes, directory: directory).run()
+        let document: JSONValue = [
+            "benchmark": "swarm",
+            "nodes": .int(result.nodes),
+            "first_round_seconds": .double(result.firstRoundSeconds),
+            "second_round_seconds": .double(result.secondRoundSeconds),
+            "central_records": .int(result.centralRecords),
+            "converged_nodes": .int(result.converged),
+            "errors": .array(result.failures.map(JSONValue.string)),
+            "peak_rss_bytes": .int(ProcessStats.peakResidentBytes()),
         ]
         print(document.encoded(pretty: !json))
     } catch {
