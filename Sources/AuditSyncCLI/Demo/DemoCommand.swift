@@ -7,10 +7,12 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the whole flow on this machine, explained as it goes.",
         discussion: """
-            In a temporary directory: a central node plans an ISO/IEC 42001 audit; two auditors \
-            work on copies of it offline, editing the same checklist item at the same time; their \
-            changes merge without losing either write; the conflict is listed and resolved; every \
-            copy ends byte-identical. Nothing outside the temporary directory is touched.
+            In a temporary directory: a central node plans an ISO/IEC 42001 audit and serves it \
+            (the real `central serve`, on a free loopback port); two auditors enroll laptops with \
+            one-time tokens and sync over the encrypted channel; offline, they edit the same \
+            checklist item at the same time; their changes merge without losing either write; the \
+            conflict is listed and resolved; every copy ends byte-identical. Nothing outside the \
+            temporary directory is touched.
 
             Example:
               auditsync demo            # narrated

@@ -3,6 +3,7 @@ import AuditReplica
 import CanonicalJSON
 import CentralNode
 import Crypto
+import FieldNode
 import Foundation
 import MergeCore
 import ReplicaStore
@@ -32,12 +33,22 @@ struct DemoScript {
         say("central node \(central.node.hex): auditors alice (lead), bob, carol (reviewer); client \(client)")
         say("audit \(audit): stage 2, ISO/IEC 42001:2023, \(checklist.count) checklist items (clauses 4–10 and Annex A)")
 
-        step("2. Each auditor takes a replica of the audit to the client's site")
-        let alice = try fieldReplica("alice")
-        let bob = try fieldReplica("bob")
-        for replica in [alice, bob] { try exchange(from: central.replica, to: replica) }
-        say("alice and bob each hold \(try alice.store.recordCount()) merge records in their own SQLite file")
-        say("(records move by hand here; the encrypted sync protocol arrives in a later step)")
+        step("2. The central serves; each auditor enrolls a laptop with a one-time token and syncs")
+        let network = try DemoNetwork(central: central)
+        say("`auditsync central serve` (pid \(network.serverProcess.processIdentifier)): listening on 127.0.0.1:\(network.port)")
+        let (aliceNode, aliceToken) = try network.enrollLaptop(directory.appendingPathComponent("alice"), for: "alice")
+        let (bobNode, _) = try network.enrollLaptop(directory.appendingPathComponent("bob"), for: "bob")
+        say("`central enroll` + `field init`: alice's laptop is node \(aliceNode.node.hex), bob's \(bobNode.node.hex); "
+            + "each pinned the central's key from its token and registered its own")
+        say("the same token on another laptop: \(network.reuse(aliceToken))")
+        let stranger = try network.strangerRefusal(pinning: aliceToken.centralKey)
+        say("a laptop that never enrolled: \"\(stranger)\"")
+        for (name, node) in [("alice", aliceNode), ("bob", bobNode)] {
+            let summary = try network.sync(node)
+            say("`field sync` (\(name)): received \(summary.received) records over the encrypted channel")
+        }
+        let alice = try aliceNode.replica()
+        let bob = try bobNode.replica()
 
         step("3. Offline, both work on the audit — and both judge clause 6.1.2")
         try alice.recordResult(audit: audit, item: "iso42001:2023/4.1", result: .conform, note: "Context analysis reviewed with the CTO")
@@ -59,13 +70,14 @@ struct DemoScript {
                              note: "The client has no external customers of its AI systems")
         say("bob:   A.10.4 not-applicable, with the justification")
 
-        step("4. Back online, the replicas merge (any order, any number of times)")
-        try exchange(from: bob, to: alice)
-        try exchange(from: alice, to: bob)
-        try exchange(from: alice, to: bob)   // a duplicate delivery changes nothing
-        for replica in [alice, bob] { try exchange(from: replica, to: central.replica) }
+        step("4. Back online, both sync (in any order, as often as they like)")
+        for (name, node) in [("bob", bobNode), ("alice", aliceNode), ("bob", bobNode)] {
+            let summary = try network.sync(node)
+            say("`field sync` (\(name)): sent \(summary.sent), received \(summary.received), conflicts \(summary.conflicts), "
+                + "evidence files \(summary.blobs)")
+        }
         let conflicts = try alice.conflicts(audit: audit)
-        for conflict in conflicts where conflict.field != AuditSchema.ItemField.by {
+        for conflict in conflicts where conflict.field == AuditSchema.ItemField.result {
             let losers = conflict.losers.map { "'\($0.value)'" }.joined(separator: ", ")
             say("conflict on \(conflict.member) \(conflict.field): shows '\(conflict.winner.value)' (the later write), "
                 + "also written concurrently: \(losers) — nothing is lost")
@@ -83,11 +95,13 @@ struct DemoScript {
         } catch {
             say("closing an open finding directly is refused: \(error)")
         }
-        try exchange(from: alice, to: bob)
+        _ = try network.sync(aliceNode)
+        _ = try network.sync(bobNode)
         try bob.updateFinding(finding, FindingUpdate(status: .responded,
                                                      note: "Client: criteria approved at the 3 March board meeting; policy updated"))
         try bob.updateFinding(finding, FindingUpdate(status: .accepted, note: "Correction and plan are adequate"))
-        try exchange(from: bob, to: alice)
+        _ = try network.sync(bobNode)
+        _ = try network.sync(aliceNode)
         try alice.recommend(audit: audit, .grant, note: "Minor finding accepted; no major nonconformities")
         say("finding \(finding): open → responded → accepted; alice (lead) recommends: grant")
         do {
@@ -96,21 +110,15 @@ struct DemoScript {
             say("bob trying to recommend is refused: \(error)")
         }
 
-        step("7. Everyone converges")
-        for _ in 0..<2 {
-            for (from, to) in [(alice, bob), (bob, alice), (alice, central.replica), (bob, central.replica)] {
-                try exchange(from: from, to: to)
-            }
-        }
+        step("7. Everyone syncs once more and converges")
+        for node in [aliceNode, bobNode, aliceNode] { _ = try network.sync(node) }
         let hashes = try digests(audit, [("central", central.replica), ("alice", alice), ("bob", bob)])
         let converged = Set(hashes.values).count == 1
         let remaining = try central.replica.conflicts(audit: audit).count
         say(converged ? "all three documents are byte-identical" : "documents DIFFER — this is a bug")
         say("open conflicts: \(remaining); the merge log keeps every write: \(try central.store.recordCount()) records")
+        say("SIGTERM: the central stopped cleanly (exit status \(network.stop()))")
         guard converged else { throw DemoError.diverged }
-
-        step("8. The central serves; alice's laptop enrolls and connects over the encrypted channel")
-        let channel = try runChannelStep(central: central, alice: alice)
 
         say("\nsee it yourself: auditsync central audit show --audit \(audit) --data \(directory.path)/central  (with --keep)")
         return [
@@ -121,23 +129,10 @@ struct DemoScript {
             "records": .int(try central.store.recordCount()),
             "document_sha256": .string(hashes["central"] ?? ""),
             "first_merge_sha256": .object(firstHashes.mapValues(JSONValue.string)),
-            "enrolled_for": .string(channel.enrolledFor),
-            "token_reuse_refused": .string(channel.tokenReuse),
-            "channel_ping_answered": .bool(channel.pong),
-            "unregistered_laptop_refused": .string(channel.strangerRefusal),
+            "enrolled_for": .string(try aliceNode.enrollment?.auditor ?? ""),
+            "token_reuse_refused": .string(network.reuse(aliceToken)),
+            "unregistered_laptop_refused": .string(stranger),
         ]
-    }
-
-    private func fieldReplica(_ auditor: String) throws -> AuditReplica {
-        let home = directory.appendingPathComponent(auditor)
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let store = try ReplicaStore(path: home.appendingPathComponent("field.sqlite").path, create: true)
-        return AuditReplica(store: store, evidence: EvidenceStore(root: home.appendingPathComponent("blobs")), actor: auditor)
-    }
-
-    /// Hands every record of one replica to another (evidence files travel with them).
-    private func exchange(from source: AuditReplica, to target: AuditReplica) throws {
-        try target.receive(try source.store.records(after: 0, limit: .max).map(\.record), evidenceFrom: source.evidence)
     }
 
     private func digests(_ audit: String, _ replicas: [(String, AuditReplica)]) throws -> [String: String] {
