@@ -70,7 +70,7 @@ final class PullStream {
     private let cursor: UInt64
     private(set) var isFinished = false
     private(set) var sent = 0
-    static let batchRecords = 1024
+    static let batchRecords = 4096
 
     init(desk: SyncDesk, node: NodeID, auditor: String, request: PullRequest) throws {
         self.desk = desk
