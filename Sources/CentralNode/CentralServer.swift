@@ -110,9 +110,10 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
                 guard peer.pull == nil || peer.pull!.isFinished else {
                     return connection.close(error: ChannelError(.malformedMessage, "a pull while another is under way"))
                 }
+                peer.pull?.cancel()
                 peer.pull = try PullStream(desk: desk, node: peer.node, auditor: peer.auditor,
                                            request: try PullRequest(payload: message.payload))
-                try peer.pull!.pump(connection)
+                try peer.pull!.pump(connection, onFailure: syncFailed(peer))
             case .offer:
                 try answerOffer(BlobList(payload: message.payload, what: "offer"), from: peer)
             case .blob:
@@ -136,10 +137,18 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         }
     }
 
+    /// Closes a peer's connection after its sync failed on the central's side (storage).
+    private func syncFailed(_ peer: SyncPeer) -> (Error) -> Void {
+        { [log] error in
+            log("sync with node \(peer.node.hex) failed: \(error)")
+            peer.connection.close(error: ChannelError(.busy, "the central cannot sync right now (\(error)); sync again later"))
+        }
+    }
+
     public func becameWritable(_ connection: SecureConnection) {
         guard let peer = admitted[ObjectIdentifier(connection)] else { return }
         do {
-            if let pull = peer.pull, !pull.isFinished { try pull.pump(connection) }
+            if let pull = peer.pull, !pull.isFinished { try pull.pump(connection, onFailure: syncFailed(peer)) }
             if let blobs = peer.blobs, !blobs.isFinished { try blobs.pump(connection) }
         } catch {
             log("sync with node \(peer.node.hex) failed: \(error)")
@@ -150,6 +159,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     public func closed(_ connection: SecureConnection, reason: String) {
         enrolling.removeValue(forKey: ObjectIdentifier(connection))?.deadline.close()
         guard let peer = admitted.removeValue(forKey: ObjectIdentifier(connection)) else { return }
+        peer.pull?.cancel()
         for incoming in peer.wanted.values { incoming?.discard() }
         if peer.pushed > 0 || (peer.pull?.sent ?? 0) > 0 || peer.blobsIn > 0 || (peer.blobs?.sent ?? 0) > 0 {
             log("node \(peer.node.hex) synced: \(peer.pushed) records and \(peer.blobsIn) blobs in, "

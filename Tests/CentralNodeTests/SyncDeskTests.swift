@@ -113,6 +113,31 @@ final class SyncDeskTests: XCTestCase {
         XCTAssertEqual(again.records.count, 0)
     }
 
+    func testALongRunOfOtherAuditsIsReadInStepsThatGiveTheLoopBack() throws {
+        let other = try central.createAudit(client: "C-0001", standards: [StandardID("iso27001:2022")], kind: .stage1,
+                                            scope: "ISMS", lead: "alice", auditors: [])
+        try central.store.write((0..<200).map { FieldWrite("note", "\(other)/N-\($0)", "text", .text("not for bob")) })
+        let stream = try PullStream(desk: desk, node: NodeID(rawValue: 0xB0B), auditor: "bob",
+                                    request: PullRequest(cursor: 0, heldAudits: []), rowsPerStep: 16)
+        var pauses = 0
+        var received: [MergeRecord] = []
+        var done: PullDone?
+        while done == nil {
+            guard let message = try stream.next() else {
+                XCTAssertFalse(stream.isFinished, "nil before `pulled` means: call again")
+                pauses += 1
+                continue
+            }
+            if message.type == .pulled { done = try PullDone(payload: message.payload) } else {
+                received += try RecordBatch(payload: message.payload, what: "records").records.map { try MergeRecord(decoding: $0) }
+            }
+        }
+        XCTAssertGreaterThan(pauses, 5, "the 200 rows of another audit were read 16 at a time")
+        XCTAssertEqual(Set(received.map { AuditSchema.audit(ofKey: $0.key) }), [audit])
+        XCTAssertNil(try stream.next(), "nothing after `pulled`")
+        XCTAssertTrue(stream.isFinished)
+    }
+
     func testJoiningATeamLateBringsTheAuditFromItsStart() throws {
         let eveNode = NodeID(rawValue: 0xE7E)
         let before = try drain(try PullStream(desk: desk, node: eveNode, auditor: "eve",

@@ -70,10 +70,13 @@ final class PullStream {
     private let cursor: UInt64
     private(set) var isFinished = false
     private(set) var sent = 0
+    /// Continues the stream in a later turn of the loop (see `pump`).
+    private var resumption: LoopTimer?
     static let batchRecords = 4096
 
-    init(desk: SyncDesk, node: NodeID, auditor: String, request: PullRequest) throws {
+    init(desk: SyncDesk, node: NodeID, auditor: String, request: PullRequest, rowsPerStep: Int = 64 * 1024) throws {
         self.desk = desk
+        self.rowsPerStep = rowsPerStep
         self.node = node
         visible = try desk.visibleAudits(of: auditor)
         end = try desk.store.lastSequence()
@@ -89,16 +92,43 @@ final class PullStream {
     }
 
     /// Sends batches while `connection` takes them; returns when it is full or the stream ended.
-    func pump(_ connection: SecureConnection) throws {
-        while connection.isWritable, !connection.isClosing, let message = try next() {
+    /// When a step read its share of the log without finding anything to send (a node whose
+    /// audits are a small part of a large log), it continues in a later turn of the loop, so the
+    /// other connections are served in between.
+    func pump(_ connection: SecureConnection, onFailure: @escaping (Error) -> Void) throws {
+        while connection.isWritable, !connection.isClosing {
+            guard let message = try next() else {
+                if isFinished {
+                    cancel()
+                } else {
+                    let timer = resumption ?? LoopTimer(loop: connection.loop)
+                    resumption = timer
+                    timer.schedule(after: 0) { [weak self, weak connection] in
+                        guard let self, let connection else { return }
+                        do { try pump(connection, onFailure: onFailure) } catch { onFailure(error) }
+                    }
+                }
+                return
+            }
             connection.send(message)
         }
     }
 
+    /// Stops a pending continuation (the connection closed, or the stream ended).
+    func cancel() {
+        resumption?.close()
+        resumption = nil
+    }
+
+    /// Log rows one call of `next()` reads at most before it gives the loop back.
+    let rowsPerStep: Int
+
     /// The next message of the stream — a `records` batch, then `pulled` last — or nil once
-    /// `pulled` was given out.
+    /// `pulled` was given out, or when this step read `rowsPerStep` rows and found nothing to
+    /// send (call again).
     func next() throws -> WireMessage? {
-        while !isFinished {
+        var scanned = 0
+        while !isFinished, scanned < rowsPerStep {
             if !catchUp.isEmpty {
                 let part = Array(catchUp.prefix(Self.batchRecords))
                 catchUp.removeFirst(part.count)
@@ -106,7 +136,9 @@ final class PullStream {
                 if let batch = batch(records, through: cursor) { return batch }
                 continue
             }
-            let rows = try desk.store.records(after: position, limit: Self.batchRecords).filter { $0.sequence <= end }
+            let rows = try desk.store.records(after: position, limit: min(Self.batchRecords, rowsPerStep))
+                .filter { $0.sequence <= end }
+            scanned += rows.count
             guard let last = rows.last else {
                 isFinished = true
                 return PullDone(cursor: UInt64(end), audits: visible.sorted()).message
