@@ -14,6 +14,8 @@ public struct RegisteredNode: Equatable, Sendable {
     public let revokeReason: String?
     /// What the auditor called the laptop at enrollment.
     public let deviceName: String
+    /// When it last connected (past admission), if ever.
+    public let lastSeenAt: String?
 }
 
 extension Central {
@@ -50,13 +52,20 @@ public final class NodeDirectory {
         try NodeDirectory.nodes(in: database, where: "WHERE public_key = ?1") { $0.bind(1, blob: key) }.first
     }
 
+    /// Notes that `id` connected now.
+    public func markSeen(_ id: String) throws {
+        let update = try database.prepare("UPDATE nodes SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1")
+        update.bind(1, id)
+        try update.run()
+    }
+
     public func node(withID id: String) throws -> RegisteredNode? {
         try NodeDirectory.nodes(in: database, where: "WHERE id = ?1") { $0.bind(1, id) }.first
     }
 
     static func nodes(in database: Database, where clause: String, bind: (Statement) -> Void) throws -> [RegisteredNode] {
         let query = try database.prepare("""
-            SELECT id, public_key, auditor, enrolled_at, revoked_at, revoke_reason, device_name
+            SELECT id, public_key, auditor, enrolled_at, revoked_at, revoke_reason, device_name, last_seen_at
             FROM nodes \(clause) ORDER BY enrolled_at, id
             """)
         bind(query)
@@ -64,7 +73,8 @@ public final class NodeDirectory {
         try query.forEachRow { row in
             nodes.append(RegisteredNode(id: row.text(0), publicKey: row.blob(1), auditor: row.text(2),
                                         enrolledAt: row.text(3), revokedAt: row.optionalText(4),
-                                        revokeReason: row.optionalText(5), deviceName: row.text(6)))
+                                        revokeReason: row.optionalText(5), deviceName: row.text(6),
+                                        lastSeenAt: row.optionalText(7)))
         }
         return nodes
     }

@@ -55,5 +55,9 @@ enum CentralSchema {
             ) STRICT;
             ALTER TABLE nodes ADD COLUMN device_name TEXT NOT NULL DEFAULT '';
             """),
+        // When each node last got past admission: operators see which laptops have not synced.
+        .init("0104-node-last-seen", sql: """
+            ALTER TABLE nodes ADD COLUMN last_seen_at TEXT;
+            """),
     ]
 }

@@ -79,6 +79,8 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         guard openConnections[node.id, default: 0] < maxConnectionsPerNode else {
             return ChannelError(.busy, "node \(node.id) already has \(maxConnectionsPerNode) connections open; close one and retry")
         }
+        // A failed note of the visit must not refuse a node that is otherwise welcome.
+        do { try nodes.markSeen(node.id) } catch { log("cannot note node \(node.id)'s visit: \(error)") }
         openConnections[node.id, default: 0] += 1
         admitted[ObjectIdentifier(connection)] = SyncPeer(connection: connection, node: NodeID(rawValue: peer.hello.node),
                                                           auditor: node.auditor)

@@ -118,6 +118,27 @@ final class FieldSyncTests: XCTestCase {
         XCTAssertTrue(central.stdout.contains("\"conform\": 0"), "the central took nothing")
     }
 
+    func testCentralStatusShowsTheAuditsProgressAndWhenEachLaptopLastSynced() throws {
+        let alice = try enroll("alice")
+        _ = try enroll("bob")
+        _ = try sync(alice)
+        try FieldNode(at: alice).replica().recordResult(audit: "A-2026-0001", item: "iso42001:2023/4.1", result: .conform, note: nil)
+        _ = try sync(alice)
+        let status = try CLI.run(["central", "status", "--data", data.path])
+        XCTAssertEqual(status.status, 0, "\(status)")
+        let lines = status.stdout.components(separatedBy: "\n")
+        XCTAssertTrue(lines[0].hasPrefix("Sync Test Body — central node "), status.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  A-2026-0001  stage2  Acme AI Ltd (C-0001)") && $0.hasSuffix("1 of 70 items audited") },
+                      status.stdout)
+        XCTAssertTrue(lines.contains("field nodes: 2 enrolled, 0 revoked"), status.stdout)
+        XCTAssertTrue(lines.contains { $0.contains("  bob  ") && $0.hasSuffix("last seen never") }, status.stdout)
+        let json = try jsonObject(try CLI.run(["central", "status", "--json", "--data", data.path]))
+        let nodes = try XCTUnwrap(json["nodes"] as? [[String: Any]])
+        XCTAssertNotNil(nodes.first { $0["auditor"] as? String == "alice" }?["last_seen"], "alice's sync is noted")
+        XCTAssertNil(nodes.first { $0["auditor"] as? String == "bob" }?["last_seen"])
+        XCTAssertEqual((json["audits"] as? [[String: Any]])?.first?["audited"] as? Int, 1)
+    }
+
     func testSyncBeforeEnrollmentOrWithoutANodeIsAClearError() throws {
         let nowhere = try CLI.run(["field", "sync", "--data", scratch.appending("nobody").path])
         XCTAssertEqual(nowhere.status, 1)

@@ -25,6 +25,7 @@ struct CentralNodes: ParsableCommand {
             let nodes = try global.openCentral().nodes()
             let lines = nodes.map { node in
                 var line = "\(node.id)  \(node.auditor)  \(node.deviceName.isEmpty ? "-" : node.deviceName)  enrolled \(node.enrolledAt)"
+                    + "  last seen \(node.lastSeenAt ?? "never")"
                 if let revoked = node.revokedAt { line += "  REVOKED \(revoked)" + (node.revokeReason.map { ": \($0)" } ?? "") }
                 return line
             }
@@ -68,6 +69,7 @@ extension RegisteredNode {
             "enrolled": .string(enrolledAt), "key": .string(Hex.encode(publicKey)),
         ]
         if let revokedAt { object["revoked"] = .string(revokedAt) }
+        if let lastSeenAt { object["last_seen"] = .string(lastSeenAt) }
         if let revokeReason { object["reason"] = .string(revokeReason) }
         return .object(object)
     }

@@ -19,31 +19,11 @@ struct FieldAudits: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let replica = try global.openFieldReplica()
-        let audits = try replica.audits().map { plan in
-            (plan, try replica.checklist(audit: plan.id))
-        }
-        let lines = audits.map { plan, checklist in
-            "\(plan.id)  \(plan.kind.rawValue)  \(plan.clientName) (\(plan.client))  "
-                + "\(plan.standards.map(\.rawValue).joined(separator: ", "))  lead \(plan.lead)  "
-                + "\(checklist.audited) of \(checklist.count) items audited"
-        }
-        global.emit(["audits": .array(audits.map { plan, checklist in
-                        [
-                            "id": .string(plan.id),
-                            "client": ["id": .string(plan.client), "name": .string(plan.clientName)],
-                            "kind": .string(plan.kind.rawValue),
-                            "scope": .string(plan.scope),
-                            "standards": .array(plan.standards.map { .string($0.rawValue) }),
-                            "lead": .string(plan.lead),
-                            "auditors": .array(plan.auditors.map(JSONValue.string)),
-                            "items": .int(checklist.count),
-                            "audited": .int(checklist.audited),
-                        ]
-                    })],
-                    text: lines.isEmpty
+        let audits = try AuditListing(try global.openFieldReplica())
+        global.emit(["audits": audits.json],
+                    text: audits.isEmpty
                         ? "no audits on this laptop yet; `auditsync field sync` brings the audits you are on"
-                        : lines.joined(separator: "\n"))
+                        : audits.lines.joined(separator: "\n"))
     }
 }
 
@@ -78,9 +58,4 @@ struct FieldAudit: ParsableCommand {
             global.emit(document, text: AuditText.render(document))
         }
     }
-}
-
-extension [ChecklistLine] {
-    /// Items with a result, `not-applicable` included: the ones an auditor has dealt with.
-    var audited: Int { filter { $0.result != .notAudited }.count }
 }
