@@ -18,6 +18,9 @@ public struct SyncSummary: Equatable, Sendable {
     public var refused: [String] = []
     /// Evidence the records name that the central does not hold yet (its author has not synced).
     public var missingBlobs: [String] = []
+    /// This node's records the central will take later (stamped too far ahead of its clock):
+    /// sent again at every sync until they are taken.
+    public var postponed: [String] = []
 }
 
 extension FieldNode {
@@ -49,19 +52,31 @@ extension FieldNode {
         while true {
             let rows = try store.records(after: through, limit: PushLimits.batch)
             guard let last = rows.last else { break }
-            let own = rows.map(\.record).filter { $0.timestamp.node == node }
+            let own = rows.filter { $0.record.timestamp.node == node }
             if !own.isEmpty {
-                try channel.send(RecordBatch(through: UInt64(last.sequence), records: own.map { $0.encoded() }).message(.push))
+                try channel.send(RecordBatch(through: UInt64(last.sequence), records: own.map { $0.record.encoded() }).message(.push))
                 let answer = try PushAnswer(payload: try expect(.pushed, from: channel).payload)
                 guard answer.through == UInt64(last.sequence) else {
                     throw FieldError.unexpectedAnswer("an acknowledgement for another batch")
                 }
                 summary.sent += Int(answer.accepted)
+                var retryFrom: Int64?
                 for refusal in answer.refusals where Int(refusal.index) < own.count {
-                    let record = own[Int(refusal.index)]
-                    summary.refused.append("\(record.key) \(record.field): \(refusal.reason)")
+                    let (sequence, record) = own[Int(refusal.index)]
+                    if refusal.retryLater {
+                        retryFrom = min(retryFrom ?? sequence, sequence)
+                        summary.postponed.append("\(record.key) \(record.field): \(refusal.reason)")
+                    } else {
+                        summary.refused.append("\(record.key) \(record.field): \(refusal.reason)")
+                    }
                 }
                 progress("sent \(summary.sent) records")
+                // A record the central will take later (its clock was ahead) keeps the push
+                // position before it: the next sync sends it again, with what follows.
+                if let retryFrom {
+                    if retryFrom - 1 > through { try setConfig(Self.pushedKey, String(retryFrom - 1)) }
+                    return
+                }
             }
             through = last.sequence
             try setConfig(Self.pushedKey, String(through))

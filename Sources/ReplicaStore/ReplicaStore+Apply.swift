@@ -17,6 +17,9 @@ public struct ApplyReport: Equatable, Sendable {
     public struct Rejection: Equatable, Sendable {
         public let record: MergeRecord
         public let reason: String
+        /// The record is fine but stamped too far ahead of this replica's clock: once the
+        /// writer's clock is right (or time catches up) the same record will be taken.
+        public var retryLater = false
     }
 }
 
@@ -36,7 +39,7 @@ extension ReplicaStore {
                     try HybridLogicalClock.checkSkew(record.timestamp, now: wallClock,
                                                      maxSkewMilliseconds: clock.maxSkewMilliseconds)
                 } catch {
-                    report.rejected.append(.init(record: record, reason: "\(error)"))
+                    report.rejected.append(.init(record: record, reason: "\(error)", retryLater: error is ClockSkewError))
                     continue
                 }
                 try observe(record.timestamp)

@@ -4,7 +4,8 @@
 ///     push     F→C  u8 format · u64 through (the field's log position the batch covers to)
 ///                   · u32 count · count × (u32 length · record)
 ///     pushed   C→F  u8 format · u64 through (echoed) · u32 accepted · u32 refused
-///                   · refused × (u32 index in the batch · u16 length · reason, UTF-8)
+///                   · refused × (u32 index in the batch · u8 retry (0 final, 1 send it again
+///                   later) · u16 length · reason, UTF-8)
 ///     pull     F→C  u8 format · u64 cursor (the central's log position the field holds to)
 ///                   · u16 count · count × (u8 length · audit id): the audits it holds whole
 ///     records  C→F  u8 format · u64 through (the central's log position covered to)
@@ -63,9 +64,13 @@ public struct PushAnswer: Equatable, Sendable {
     public struct Refusal: Equatable, Sendable {
         public let index: UInt32
         public let reason: String
-        public init(index: UInt32, reason: String) {
+        /// The record may be taken later (it is stamped too far ahead of the central's clock):
+        /// the node sends it again at its next sync instead of moving past it.
+        public let retryLater: Bool
+        public init(index: UInt32, reason: String, retryLater: Bool = false) {
             self.index = index
             self.reason = reason
+            self.retryLater = retryLater
         }
     }
 
@@ -88,6 +93,7 @@ public struct PushAnswer: Equatable, Sendable {
         payload.appendUInt32(UInt32(refusals.count))
         for refusal in refusals {
             payload.appendUInt32(refusal.index)
+            payload.append(refusal.retryLater ? 1 : 0)
             let reason = UTF8Truncation.prefix(refusal.reason, maxBytes: PushAnswer.maxReasonBytes)
             payload += [UInt8(reason.count >> 8), UInt8(reason.count & 0xFF)] + reason
         }
@@ -104,12 +110,14 @@ public struct PushAnswer: Equatable, Sendable {
         var refusals: [Refusal] = []
         for _ in 0..<count {
             let index = try reader.uint32()
+            let retry = try reader.byte()
+            guard retry <= 1 else { throw .malformed("pushed: retry flag \(retry)") }
             let length = try reader.take(2).reduce(0) { $0 << 8 | Int($1) }
             guard length <= PushAnswer.maxReasonBytes else { throw .malformed("pushed: a reason of \(length) bytes") }
             guard let reason = String(validating: try reader.take(length), as: UTF8.self) else {
                 throw .malformed("pushed: a reason is not UTF-8")
             }
-            refusals.append(Refusal(index: index, reason: reason))
+            refusals.append(Refusal(index: index, reason: reason, retryLater: retry == 1))
         }
         try reader.finish()
         self.refusals = refusals

@@ -75,6 +75,30 @@ final class SyncDeskTests: XCTestCase {
         XCTAssertEqual(try central.store.recordCount(), before + 1)
     }
 
+    func testARecordStampedTooFarAheadIsRefusedForNowAndTakenOnceTimeCatchesUp() throws {
+        let clock = ManualClock("2026-11-29T08:00:00Z")
+        let skewed = try Central.initialize(at: scratch.url.appendingPathComponent("skewed"), name: "Skew Body",
+                                            now: { clock.milliseconds })
+        try skewed.addAuditor(id: "alice", name: "Alice", roles: [.lead])
+        let client = try skewed.addClient(name: "Acme", sites: ["Dublin"])
+        let audit = try skewed.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
+                                           scope: "AI", lead: "alice", auditors: [])
+        let ahead = MergeRecord(entity: "item", key: "\(audit)/iso42001:2023/4.1", field: "result", value: .text("conform"),
+                                timestamp: Timestamp(milliseconds: clock.milliseconds + 20 * 60_000, counter: 0, node: aliceNode),
+                                seen: [])
+        let desk = SyncDesk(central: skewed)
+        let early = try desk.push(RecordBatch(through: 1, records: [ahead.encoded()]), from: aliceNode, auditor: "alice")
+        XCTAssertEqual(early.accepted, 0)
+        XCTAssertEqual(early.refusals.map(\.retryLater), [true], "a clock ahead is worth retrying")
+        XCTAssertTrue(early.refusals[0].reason.contains("clock"), early.refusals[0].reason)
+        clock.set("2026-11-29T08:11:00Z")
+        XCTAssertEqual(try desk.push(RecordBatch(through: 1, records: [ahead.encoded()]), from: aliceNode, auditor: "alice").accepted, 1)
+        // A refusal by the rules stays final.
+        let forged = record("audit", audit, "scope", "x")
+        XCTAssertEqual(try desk.push(RecordBatch(through: 2, records: [forged.encoded()]), from: aliceNode, auditor: "alice")
+            .refusals.map(\.retryLater), [false])
+    }
+
     /// Every record a pull streams, and the `pulled` that ends it.
     private func drain(_ stream: PullStream) throws -> (records: [MergeRecord], cursors: [UInt64], done: PullDone) {
         var records: [MergeRecord] = []

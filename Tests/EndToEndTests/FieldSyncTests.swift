@@ -139,6 +139,26 @@ final class FieldSyncTests: XCTestCase {
         XCTAssertEqual((json["audits"] as? [[String: Any]])?.first?["audited"] as? Int, 1)
     }
 
+    func testWorkStampedByAClockTooFarAheadIsSentAgainUntilTheCentralTakesIt() throws {
+        let alice = try enroll("alice")
+        _ = try sync(alice)
+        // The laptop's clock runs 20 minutes fast when alice records a result.
+        let fast = try FieldNode(at: alice, now: { ReplicaStore.wallClockMilliseconds() + 20 * 60_000 })
+        try fast.replica().recordResult(audit: "A-2026-0001", item: "iso42001:2023/4.2", result: .conform, note: nil)
+        for attempt in 1...2 {
+            let result = try CLI.run(["field", "sync", "--json", "--data", alice.path])
+            XCTAssertEqual(result.status, 0, "\(result)")
+            let summary = try jsonObject(result)
+            XCTAssertEqual(summary["sent"] as? Int, 0, "attempt \(attempt)")
+            XCTAssertEqual((summary["postponed"] as? [String])?.count, 3, "the result, its note and its author, attempt \(attempt)")
+            XCTAssertEqual((summary["refused"] as? [String])?.count, 0)
+            XCTAssertTrue(result.stderr.contains("not taken yet (check this laptop's clock)"), result.stderr)
+        }
+        // Nothing was dropped: the records wait in the laptop's log, and its push position did
+        // not move past them.
+        XCTAssertEqual(try FieldNode(at: alice).store.lastLocalSequence(), try FieldNode(at: alice).store.lastSequence())
+    }
+
     func testSyncBeforeEnrollmentOrWithoutANodeIsAClearError() throws {
         let nowhere = try CLI.run(["field", "sync", "--data", scratch.appending("nobody").path])
         XCTAssertEqual(nowhere.status, 1)

@@ -98,7 +98,7 @@ final class SyncMessageTests: XCTestCase {
         for round in 0..<300 {
             let refusals = (0..<Int.random(in: 0...8, using: &random)).map { _ in
                 PushAnswer.Refusal(index: UInt32.random(in: 0...UInt32.max, using: &random),
-                                   reason: randomText(maxBytes: 1024, using: &random))
+                                   reason: randomText(maxBytes: 1024, using: &random), retryLater: Bool.random(using: &random))
             }
             let answer = PushAnswer(through: random.next(), accepted: UInt32.random(in: 0...UInt32.max, using: &random), refusals: refusals)
             let message = answer.message
@@ -186,12 +186,16 @@ final class SyncMessageTests: XCTestCase {
         XCTAssertEqual(batch.message(.records).encoded(), [0x23, 0, 0, 0, 22] + batchPayload)
         XCTAssertEqual(try RecordBatch(payload: batchPayload, what: "push"), batch)
 
-        // pushed: format · u64 through · u32 accepted · u32 refused · (u32 index · u16 length · UTF-8)…
-        let answer = PushAnswer(through: 5, accepted: 0x0102_0304, refusals: [.init(index: 0x0A0B_0C0D, reason: "né")])
-        let answerPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 0, 0, 0, 1, 0x0A, 0x0B, 0x0C, 0x0D,
-                                      0, 3, 0x6E, 0xC3, 0xA9]
-        XCTAssertEqual(answer.message.encoded(), [0x21, 0, 0, 0, 26] + answerPayload)
+        // pushed: format · u64 through · u32 accepted · u32 refused · (u32 index · u8 retry · u16 length · UTF-8)…
+        let answer = PushAnswer(through: 5, accepted: 0x0102_0304, refusals: [.init(index: 0x0A0B_0C0D, reason: "né"),
+                                                                               .init(index: 7, reason: "", retryLater: true)])
+        let answerPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 0, 0, 0, 2, 0x0A, 0x0B, 0x0C, 0x0D,
+                                      0, 0, 3, 0x6E, 0xC3, 0xA9, 0, 0, 0, 7, 1, 0, 0]
+        XCTAssertEqual(answer.message.encoded(), [0x21, 0, 0, 0, 34] + answerPayload)
         XCTAssertEqual(try PushAnswer(payload: answerPayload), answer)
+        var badFlag = answerPayload
+        badFlag[21] = 2
+        assertRefused(try PushAnswer(payload: badFlag), "pushed: retry flag 2")
 
         // pull / pulled: format · u64 cursor · u16 count · (u8 length · audit id)…
         let pull = PullRequest(cursor: 0x100, heldAudits: ["a1", "b"])
@@ -315,7 +319,7 @@ final class SyncMessageTests: XCTestCase {
 
     func testReasonsAndAuditIdsMustBeUTF8() throws {
         func pushed(_ reason: [UInt8]) -> [UInt8] {
-            [0x01] + be(1, 8) + be(0, 4) + be(2, 4) + be(0, 4) + [0, 2, 0x6F, 0x6B] + be(1, 4) + be(UInt64(reason.count), 2) + reason
+            [0x01] + be(1, 8) + be(0, 4) + be(2, 4) + be(0, 4) + [0, 0, 2, 0x6F, 0x6B] + be(1, 4) + [1] + be(UInt64(reason.count), 2) + reason
         }
         func pull(_ id: [UInt8]) -> [UInt8] { [0x01] + be(3, 8) + [0, 2, 1, 0x61, UInt8(id.count)] + id }
         XCTAssertEqual(try PushAnswer(payload: pushed([0x61, 0xC3, 0xA9])).refusals.map(\.reason), ["ok", "aé"])

@@ -29,10 +29,13 @@ struct FieldSync: ParsableCommand {
         defer { loop.shutdown() }
         let summary = try node.sync(on: loop) { Output.error($0) }
         for refusal in summary.refused { Output.error("refused by the central: \(refusal)") }
+        for record in summary.postponed { Output.error("not taken yet (check this laptop's clock): \(record)") }
         for name in summary.missingBlobs { Output.error("evidence \(name) is not at the central yet; a later sync brings it") }
         global.emit(["sent": .int(summary.sent), "received": .int(summary.received), "conflicts": .int(summary.conflicts),
-                     "blobs": .int(summary.blobs), "refused": .array(summary.refused.map(JSONValue.string))],
+                     "blobs": .int(summary.blobs), "refused": .array(summary.refused.map(JSONValue.string)),
+                     "postponed": .array(summary.postponed.map(JSONValue.string))],
                     text: "sent \(summary.sent), received \(summary.received), conflicts \(summary.conflicts), "
-                        + "blobs \(summary.blobs)" + (summary.refused.isEmpty ? "" : ", refused \(summary.refused.count)"))
+                        + "blobs \(summary.blobs)" + (summary.refused.isEmpty ? "" : ", refused \(summary.refused.count)")
+                        + (summary.postponed.isEmpty ? "" : ", not taken yet \(summary.postponed.count)"))
     }
 }

@@ -44,7 +44,7 @@ final class SyncDesk {
         let report = try store.apply(accepted.map(\.record))
         for rejection in report.rejected {
             guard let entry = accepted.first(where: { $0.record == rejection.record }) else { continue }
-            refusals.append(.init(index: UInt32(entry.index), reason: rejection.reason))
+            refusals.append(.init(index: UInt32(entry.index), reason: rejection.reason, retryLater: rejection.retryLater))
         }
         refusals.sort { $0.index < $1.index }
         return PushAnswer(through: batch.through, accepted: UInt32(accepted.count - report.rejected.count), refusals: refusals)
