@@ -23,7 +23,7 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
         case .notEnrolled(let path):
             "the field node in \(path) is not enrolled yet; run `auditsync field init --token TOKEN` first"
         case .refusedRecords(let reasons):
-            "this laptop refused \(reasons.count) records from the central (the sync stopped before them): "
+            "this laptop refused \(reasons.count) records from the central; check its clock and sync again (nothing is lost): "
                 + reasons.prefix(3).joined(separator: "; ")
         }
     }
