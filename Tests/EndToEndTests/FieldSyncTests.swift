@@ -6,6 +6,7 @@ import FieldNode
 import Foundation
 import MergeCore
 import ReplicaStore
+import Transport
 import XCTest
 
 /// `field sync` end to end: a real `central serve`, laptops enrolled with `field init`, work
@@ -157,6 +158,26 @@ final class FieldSyncTests: XCTestCase {
         // Nothing was dropped: the records wait in the laptop's log, and its push position did
         // not move past them.
         XCTAssertEqual(try FieldNode(at: alice).store.lastLocalSequence(), try FieldNode(at: alice).store.lastSequence())
+    }
+
+    func testALaptopWhoseClockIsBehindRefusesTheCentralsRecordsUntilItIsFixedAndLosesNone() throws {
+        let alice = try enroll("alice")
+        // Twenty minutes slow: the central's records look stamped in the future.
+        let slow = try FieldNode(at: alice, now: { ReplicaStore.wallClockMilliseconds() - 20 * 60_000 })
+        let result = try CLI.run(["field", "sync", "--data", alice.path])   // the command itself uses the real clock
+        XCTAssertEqual(result.status, 0, "\(result)")
+        XCTAssertEqual(try FieldNode(at: alice).store.recordCount(), 8)
+        // Now the slow laptop pulls records written after that sync.
+        try Central(opening: data).store.write([FieldWrite("note", "A-2026-0001/N-1", "text", .text("written at the central"))])
+        let loop = EventLoop(name: "slow-laptop")
+        defer { loop.shutdown() }
+        XCTAssertThrowsError(try slow.sync(on: loop)) { error in
+            XCTAssertTrue("\(error)".contains("check its clock"), "\(error)")
+        }
+        XCTAssertEqual(try slow.store.recordCount(), 8, "nothing taken from the refused batch's future")
+        // Clock fixed: the same records arrive.
+        let fixed = try CLI.run(["field", "sync", "--json", "--data", alice.path])
+        XCTAssertEqual(try jsonObject(fixed)["received"] as? Int, 1, "\(fixed)")
     }
 
     func testSyncBeforeEnrollmentOrWithoutANodeIsAClearError() throws {
