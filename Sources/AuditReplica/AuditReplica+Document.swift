@@ -83,7 +83,8 @@ extension AuditReplica {
 }
 
 extension ChecklistLine {
-    var json: JSONValue {
+    /// The line as the audit document's `checklist` holds it (commands print the same shape).
+    public var json: JSONValue {
         [
             "item": .string(item.description),
             "title": .string(title),
@@ -108,7 +109,8 @@ extension EntitySnapshot {
 }
 
 extension AuditConflict {
-    var json: JSONValue {
+    /// The entry of the audit document's `conflicts` (commands print the same shape).
+    public var json: JSONValue {
         [
             "entity": .string(entity),
             "id": .string(member),

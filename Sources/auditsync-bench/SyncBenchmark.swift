@@ -139,7 +139,7 @@ final class ServedCentral {
             host: "127.0.0.1", port: 0, staticKey: try central.staticKey(),
             hello: Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: try central.name))
         configuration.maxConnections = 4096
-        let (server, address) = try wait { [serverLoop, configuration] in
+        let (server, address) = try blockingWait { [serverLoop, configuration] in
             try await SecureServer.start(on: serverLoop, configuration: configuration, handler: handler, log: { _ in })
         }
         self.server = server
@@ -149,24 +149,8 @@ final class ServedCentral {
 
     func stop() {
         let server = server
-        _ = try? wait { await server.stop() }
+        _ = try? blockingWait { await server.stop() }
         clientLoop.shutdown()
         serverLoop.shutdown()
     }
-}
-
-/// Runs async work from the benchmark's synchronous steps.
-private func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = WaitBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    return try box.result!.get()
-}
-
-private final class WaitBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
 }

@@ -43,7 +43,7 @@ final class DemoNetwork {
         let field = try FieldNode(at: home, create: true)
         let (id, key) = try field.prepareEnrollment()
         let loop = loop
-        let grant = try blocking {
+        let grant = try blockingWait {
             try await EnrollmentExchange.run(token: token, node: id, key: key, deviceName: "\(auditor)'s laptop", on: loop)
         }
         try field.recordEnrollment(grant, token: token)
@@ -58,7 +58,7 @@ final class DemoNetwork {
     func reuse(_ token: EnrollmentToken) -> String {
         let loop = loop
         do {
-            _ = try blocking {
+            _ = try blockingWait {
                 try await EnrollmentExchange.run(token: token, node: NodeID(rawValue: 0xBAD), key: StaticKeyPair.generate(),
                                                  deviceName: "someone else's laptop", on: loop)
             }
@@ -71,7 +71,7 @@ final class DemoNetwork {
     /// What a laptop that never enrolled is told.
     func strangerRefusal(pinning centralKey: [UInt8]) throws -> String {
         let (loop, port) = (loop, port)
-        return try blocking {
+        return try blockingWait {
             let stranger = try await SecureClient.connect(on: loop, SecureClient.Configuration(
                 host: "127.0.0.1", port: port, staticKey: StaticKeyPair.generate(),
                 hello: Hello(versions: ProtocolVersion.supported, node: 0xBAD, role: .field, name: "stranger"),

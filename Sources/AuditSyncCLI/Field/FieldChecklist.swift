@@ -24,24 +24,12 @@ struct FieldChecklist: ParsableCommand {
 
     func run() throws {
         let checklist = try global.openFieldReplica().checklist(audit: audit)
-        global.emit(["audit": .string(audit), "items": .array(checklist.map(\.fieldJSON))],
+        global.emit(["audit": .string(audit), "items": .array(checklist.map(\.json))],
                     text: (["audit \(audit): \(checklist.audited) of \(checklist.count) items audited"]
                         + checklist.textLines).joined(separator: "\n"))
     }
 }
 
-extension ChecklistLine {
-    var fieldJSON: JSONValue {
-        [
-            "item": .string(item.description),
-            "title": .string(title),
-            "result": .string(result.rawValue),
-            "note": .optional(note),
-            "by": .optional(recordedBy),
-            "at": recorded.map { .string(ISO8601.string(milliseconds: $0.milliseconds)) } ?? .null,
-        ]
-    }
-}
 
 extension [ChecklistLine] {
     /// One line an item, in columns: item, result, title, and the note after a dash.

@@ -34,27 +34,14 @@ struct FieldConflicts: ParsableCommand {
         let count = "\(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s")"
         let advice = "resolve each by writing the field again (`field respond`, `field finding update`, "
             + "`field recommend`), then `field sync`"
-        global.emit(["audit": .string(audit), "conflicts": .array(conflicts.map(\.fieldJSON))],
+        global.emit(["audit": .string(audit), "conflicts": .array(conflicts.map(\.json))],
                     text: conflicts.isEmpty
                         ? "no conflicts in audit \(audit)"
                         : (["\(count) in audit \(audit):"] + lines + [advice]).joined(separator: "\n"))
     }
 }
 
-extension AuditConflict {
-    /// The entry of the audit document's `conflicts`, so both commands print one shape.
-    var fieldJSON: JSONValue {
-        ["entity": .string(entity), "id": .string(member), "field": .string(field),
-         "winner": winner.conflictJSON, "concurrent": .array(losers.map(\.conflictJSON))]
-    }
-}
-
 extension MergeRecord {
-    var conflictJSON: JSONValue {
-        ["value": value.json, "at": .string(ISO8601.string(milliseconds: timestamp.milliseconds)), "node": .string(origin.hex),
-         "stamp": .string(timestamp.description)]
-    }
-
     /// `"nonconform" from node 438a8c61e7c543d9 at 2026-…`: the value and where it was written.
     var written: String {
         let shown = switch value {

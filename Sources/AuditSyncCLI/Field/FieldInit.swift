@@ -44,7 +44,7 @@ struct FieldInit: ParsableCommand {
         let loop = EventLoop(name: "auditsync-field")
         defer { loop.shutdown() }
         let (id, key) = try node.prepareEnrollment()
-        let grant = try blocking {
+        let grant = try blockingWait {
             try await EnrollmentExchange.run(token: token, node: id, key: key, deviceName: deviceName, on: loop)
         }
         let enrollment = try node.recordEnrollment(grant, token: token)
