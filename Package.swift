@@ -29,6 +29,8 @@ let package = Package(
         // Pure cores: no I/O.
         .target(name: "CanonicalJSON"),
         .target(name: "AuditDomain"),
+        // Audit reports (HTML, Markdown) rendered from the canonical audit document.
+        .target(name: "AuditReport", dependencies: ["CanonicalJSON", "AuditDomain"]),
         .target(name: "HexEncoding"),
         .target(name: "MergeCore"),
         .target(name: "NoiseProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -68,8 +70,8 @@ let package = Package(
         .target(
             name: "AuditSyncCLI",
             dependencies: [
-                "AuditDomain", "AuditReplica", "CentralNode", "FieldNode", "CanonicalJSON", "ReplicaStore", "MergeCore", "HexEncoding",
-                "Transport", "WireProtocol", "NoiseProtocol",
+                "AuditDomain", "AuditReplica", "AuditReport", "CentralNode", "FieldNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
+                "HexEncoding", "Transport", "WireProtocol", "NoiseProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -89,6 +91,7 @@ let package = Package(
         .testTarget(name: "CanonicalJSONTests", dependencies: ["TestSupport", "CanonicalJSON"]),
         .testTarget(name: "HexEncodingTests", dependencies: ["TestSupport", "HexEncoding"]),
         .testTarget(name: "AuditDomainTests", dependencies: ["TestSupport", "AuditDomain"]),
+        .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "CanonicalJSON"]),
         .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["TestSupport", "SQLiteKit"]),
         .testTarget(name: "ReplicaStoreTests", dependencies: ["TestSupport", "ReplicaStore", "MergeCore", "SQLiteKit"]),
