@@ -25,6 +25,11 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
 
         // Pure cores: no I/O.
         .target(name: "CanonicalJSON"),
@@ -32,6 +37,11 @@ let package = Package(
         // Audit reports (HTML, Markdown) rendered from the canonical audit document.
         .target(name: "AuditReport", dependencies: ["CanonicalJSON", "AuditDomain"]),
         .target(name: "HexEncoding"),
+        // Certificates: W3C verifiable credentials signed as JWS (Ed25519), status lists (gzip via CZlib), HTML.
+        .target(
+            name: "Certificates",
+            dependencies: ["CanonicalJSON", "HexEncoding", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "MergeCore"),
         .target(name: "NoiseProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "WireProtocol", dependencies: ["NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")]),
@@ -54,7 +64,7 @@ let package = Package(
             name: "CentralNode",
             dependencies: [
                 "AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "CanonicalJSON",
-                "NoiseProtocol", "WireProtocol", "Transport", "HexEncoding",
+                "NoiseProtocol", "WireProtocol", "Transport", "HexEncoding", "Certificates",
             ]
         ),
 
@@ -71,7 +81,7 @@ let package = Package(
             name: "AuditSyncCLI",
             dependencies: [
                 "AuditDomain", "AuditReplica", "AuditReport", "CentralNode", "FieldNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
-                "HexEncoding", "Transport", "WireProtocol", "NoiseProtocol",
+                "HexEncoding", "Certificates", "Transport", "WireProtocol", "NoiseProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -90,6 +100,7 @@ let package = Package(
 
         .testTarget(name: "CanonicalJSONTests", dependencies: ["TestSupport", "CanonicalJSON"]),
         .testTarget(name: "HexEncodingTests", dependencies: ["TestSupport", "HexEncoding"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["TestSupport", "Certificates", "CanonicalJSON", "HexEncoding"]),
         .testTarget(name: "AuditDomainTests", dependencies: ["TestSupport", "AuditDomain"]),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "CanonicalJSON"]),
         .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),

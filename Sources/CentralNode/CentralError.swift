@@ -14,6 +14,10 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
     case unknownNode(String)
     case unreachableEnrollmentAddress(host: String, port: UInt16)
     case backupExists(String)
+    case reviewerOnTeam(reviewer: String, audit: String)
+    case cannotGrant(audit: String, gaps: [String])
+    case unknownCertificate(String)
+    case certificateStatus(number: String, status: String, wanted: String)
     case backupFailed(String)
 
     public var description: String {
@@ -45,6 +49,14 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
                 ? "this central listens on port 0 (a new free port at every start), which a token cannot name; "
                     + "pass --address HOST:PORT with the address laptops reach"
                 : "'\(host)' cannot go in a token (1 to 255 bytes); pass --address HOST:PORT"
+        case .reviewerOnTeam(let reviewer, let audit):
+            "\(reviewer) was on the team of audit \(audit); a reviewer who was not on the audit team decides"
+        case .cannotGrant(let audit, let gaps):
+            "audit \(audit) cannot be granted yet: " + gaps.joined(separator: "; ")
+        case .unknownCertificate(let number):
+            "no certificate \(number); `auditsync central certificate list` shows them"
+        case .certificateStatus(let number, let status, let wanted):
+            "certificate \(number) is \(status); it cannot become \(wanted)"
         case .backupExists(let path):
             "\(path) already exists; a backup never overwrites a file: remove it or choose another name"
         case .backupFailed(let reason):

@@ -59,5 +59,33 @@ enum CentralSchema {
         .init("0104-node-last-seen", sql: """
             ALTER TABLE nodes ADD COLUMN last_seen_at TEXT;
             """),
+        // Certification decisions (every one, refusals with their reasons) and the certificates
+        // granted. A certificate's credential is signed once, at issue; its status changes
+        // live in the status lists, which are signed when exported.
+        .init("0105-certification", sql: """
+            CREATE TABLE decisions (
+                id INTEGER PRIMARY KEY,
+                audit TEXT NOT NULL,
+                reviewer TEXT NOT NULL REFERENCES auditors(id),
+                outcome TEXT NOT NULL CHECK (outcome IN ('grant', 'refuse')),
+                reason TEXT,
+                decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                certificate TEXT REFERENCES certificates(number)
+            ) STRICT;
+            CREATE TABLE certificates (
+                number TEXT PRIMARY KEY NOT NULL,
+                audit TEXT NOT NULL,
+                client TEXT NOT NULL,
+                status_index INTEGER NOT NULL UNIQUE,
+                issued_on TEXT NOT NULL,
+                expires_on TEXT NOT NULL,
+                original_issue_on TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'withdrawn')),
+                status_reason TEXT,
+                status_changed_at TEXT,
+                credential TEXT NOT NULL
+            ) STRICT;
+            """),
     ]
 }

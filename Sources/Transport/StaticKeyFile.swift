@@ -9,13 +9,21 @@ public enum StaticKeyFile {
 
     /// Loads the key, creating it on first use.
     public static func loadOrCreate(in directory: URL) throws -> StaticKeyPair {
-        let file = directory.appendingPathComponent(relativePath)
+        try StaticKeyPair(privateKeyBytes: try KeyFile.loadOrCreate(directory.appendingPathComponent(relativePath)) {
+            StaticKeyPair.generate().privateKeyBytes
+        })
+    }
+}
+
+/// A 32-byte secret key in a file: 64 hex digits and a newline, created owner-only from its first
+/// byte (O_EXCL: never over an existing file) and synced; loading refuses a file others can read.
+public enum KeyFile {
+    public static func loadOrCreate(_ file: URL, generate: () -> [UInt8]) throws -> [UInt8] {
         if FileManager.default.fileExists(atPath: file.path) { return try load(file) }
-        let key = StaticKeyPair.generate()
+        let key = generate()
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        let text = Hex.encode(key.privateKeyBytes) + "\n"
-        // Created owner-only from the first byte (O_EXCL: never over an existing file), then synced.
+        let text = Hex.encode(key) + "\n"
         let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { throw KeyFileError.unwritable(file.path) }
         defer { close(descriptor) }
@@ -24,14 +32,14 @@ public enum StaticKeyFile {
         return key
     }
 
-    static func load(_ file: URL) throws -> StaticKeyPair {
+    static func load(_ file: URL) throws -> [UInt8] {
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
             throw KeyFileError.tooOpen(file.path, mode: mode)
         }
         let text = (try String(contentsOf: file, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let bytes = Hex.decode(text), bytes.count == 32 else { throw KeyFileError.malformed(file.path) }
-        return try StaticKeyPair(privateKeyBytes: bytes)
+        return bytes
     }
 }
 

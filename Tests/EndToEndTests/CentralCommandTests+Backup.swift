@@ -27,6 +27,7 @@ extension CentralCommandTests {
         let photo = scratch.appending("photo.jpg")
         try Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: photo)
         let blob = try node.replica.evidence.add(fileAt: photo)
+        _ = try node.signingKey()   // the certificate signing key is backed up with the rest
 
         // Another connection keeps committing while the backup runs.
         let stop = Flag()
@@ -55,8 +56,9 @@ extension CentralCommandTests {
         let restored = scratch.appending("restored")
         try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         XCTAssertEqual(try tar(["xf", out.path, "-C", restored.path]).status, 0)
-        XCTAssertEqual(try Data(contentsOf: restored.appending(path: "keys/noise-static.key")),
-                       try Data(contentsOf: data.appending(path: "keys/noise-static.key")))
+        for key in ["keys/noise-static.key", "keys/certificate-signing.key"] {
+            XCTAssertEqual(try Data(contentsOf: restored.appending(path: key)), try Data(contentsOf: data.appending(path: key)), key)
+        }
         XCTAssertEqual(try self.central(["audit", "show", "--audit", audit, "--json"], data: restored).stdout,
                        try self.central(["audit", "show", "--audit", audit, "--json"], data: data).stdout)
         XCTAssertTrue(EvidenceStore(root: restored.appending(path: "blobs")).verify(blob.sha256))

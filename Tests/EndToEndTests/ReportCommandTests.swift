@@ -157,13 +157,13 @@ final class ReportCommandTests: XCTestCase {
 
         let missing = reports.appendingPathComponent("no-such-folder/report.html")
         XCTAssertEqual(assertFailure(try central(["report", "--audit", audit, "--format", "html", "--out", missing.path]), status: 1),
-                       "error: no folder \(missing.deletingLastPathComponent().path) for the report; create it, or choose another --out")
+                       "error: no folder \(missing.deletingLastPathComponent().path) for the file; create it, or choose another --out")
         XCTAssertEqual(assertFailure(try central(["report", "--audit", audit, "--format", "html", "--out", reports.path]), status: 1),
                        "error: \(reports.path) is a folder; give --out a file name inside it")
         // /sys refuses new files even to root.
         let unwritable = assertFailure(try central(["report", "--audit", audit, "--format", "html",
                                                     "--out", "/sys/auditsync-report.html"]), status: 1)
-        XCTAssertTrue(unwritable.hasPrefix("error: cannot write the report to /sys/auditsync-report.html: "), unwritable)
+        XCTAssertTrue(unwritable.hasPrefix("error: cannot write /sys/auditsync-report.html: "), unwritable)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/sys/auditsync-report.html"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: reports.path), ["kept.md"], "nothing written, no leftovers")
 

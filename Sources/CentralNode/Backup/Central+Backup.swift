@@ -10,8 +10,8 @@ public struct BackupSummary: Sendable {
 }
 
 extension Central {
-    /// Writes the whole central — a consistent snapshot of `central.sqlite`, the static key and
-    /// every evidence blob — into one tar file, while the server keeps running.
+    /// Writes the whole central — a consistent snapshot of `central.sqlite`, its keys and every
+    /// evidence blob — into one tar file, while the server keeps running.
     ///
     /// The database is copied with `VACUUM INTO`, which reads one snapshot even as other
     /// connections commit. Blobs are added afterwards: they are written before the records that
@@ -37,8 +37,13 @@ extension Central {
 
             let archive = try TarWriter(creating: partial.path)
             try archive.addFile(snapshot, as: Central.databaseName)
+            // Every key: the channel's static key and the certificate signing key (whoever
+            // restores the backup is this central, and can go on signing).
             try archive.addDirectory("keys")
-            try archive.addFile(directory.appendingPathComponent("keys/noise-static.key"), as: "keys/noise-static.key")
+            let keys = directory.appendingPathComponent("keys")
+            for name in try FileManager.default.contentsOfDirectory(atPath: keys.path).sorted() where name.hasSuffix(".key") {
+                try archive.addFile(keys.appendingPathComponent(name), as: "keys/\(name)")
+            }
             let blobs = try addBlobs(to: archive)
             try archive.finish()
             guard rename(partial.path, destination.path) == 0 else {

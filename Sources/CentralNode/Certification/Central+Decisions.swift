@@ -1,0 +1,61 @@
+import AuditDomain
+import AuditReplica
+import CanonicalJSON
+import Certificates
+import Foundation
+import SQLiteKit
+
+/// A certification decision as the central keeps it.
+public struct Decision: Equatable, Sendable {
+    public let audit: String
+    public let reviewer: String
+    public let granted: Bool
+    public let reason: String?
+    /// The certificate a grant issued.
+    public let certificate: String?
+}
+
+extension Central {
+    /// Takes a certification decision on `audit` (SPEC §2): only a reviewer who was not on the
+    /// audit team may; a grant must meet every rule (`AuditReplica.certificationGaps`) and issues
+    /// a signed certificate; a refusal is kept with its reason. Every decision is recorded.
+    public func decide(audit: String, reviewer: String, grant: Bool, reason: String?) throws -> Decision {
+        guard let person = try auditor(reviewer) else { throw CentralError.unknownAuditor(reviewer) }
+        guard person.has(.reviewer) else { throw CentralError.missingRole(auditor: reviewer, role: "reviewer") }
+        let plan = try replica.plan(of: audit)
+        guard !plan.team.contains(reviewer) else { throw CentralError.reviewerOnTeam(reviewer: reviewer, audit: audit) }
+        if let reason { try Central.requireLine(reason, "reason") }
+        var certificate: String?
+        if grant {
+            let gaps = try replica.certificationGaps(audit: audit)
+            guard gaps.isEmpty else { throw CentralError.cannotGrant(audit: audit, gaps: gaps) }
+        }
+        try database.transaction {
+            if grant { certificate = try issueCertificate(for: plan) }
+            let insert = try database.prepare("""
+                INSERT INTO decisions(audit, reviewer, outcome, reason, certificate) VALUES (?1, ?2, ?3, ?4, ?5)
+                """)
+            insert.bind(1, audit)
+            insert.bind(2, reviewer)
+            insert.bind(3, grant ? "grant" : "refuse")
+            insert.bind(4, reason)
+            insert.bind(5, certificate)
+            try insert.run()
+        }
+        return Decision(audit: audit, reviewer: reviewer, granted: grant, reason: reason, certificate: certificate)
+    }
+
+    /// Every decision on `audit`, oldest first.
+    public func decisions(audit: String) throws -> [Decision] {
+        let query = try database.prepare("""
+            SELECT audit, reviewer, outcome, reason, certificate FROM decisions WHERE audit = ?1 ORDER BY id
+            """)
+        query.bind(1, audit)
+        var decisions: [Decision] = []
+        try query.forEachRow { row in
+            decisions.append(Decision(audit: row.text(0), reviewer: row.text(1), granted: row.text(2) == "grant",
+                                      reason: row.optionalText(3), certificate: row.optionalText(4)))
+        }
+        return decisions
+    }
+}
