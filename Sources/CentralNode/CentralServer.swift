@@ -109,7 +109,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
                 peer.pushed += Int(answer.accepted)
                 connection.send(answer.message)
             case .pull:
-                guard peer.pull == nil || peer.pull!.isFinished else {
+                guard peer.pull == nil || peer.pull!.isDone else {
                     return connection.close(error: ChannelError(.malformedMessage, "a pull while another is under way"))
                 }
                 peer.pull?.cancel()
@@ -126,7 +126,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
                 try sendBlobs(BlobList(payload: message.payload, what: "want"), to: peer)
             case .enroll:
                 connection.close(error: ChannelError(.malformedMessage, "this node is already enrolled"))
-            case .enrolled, .pushed, .records, .pulled:
+            case .enrolled, .pushed, .records, .pulled, .keys, .statusLists:
                 connection.close(error: ChannelError(.malformedMessage, "only a central sends `\(message.type)`"))
             }
         } catch let error as FramingError {
@@ -150,7 +150,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     public func becameWritable(_ connection: SecureConnection) {
         guard let peer = admitted[ObjectIdentifier(connection)] else { return }
         do {
-            if let pull = peer.pull, !pull.isFinished { try pull.pump(connection, onFailure: syncFailed(peer)) }
+            if let pull = peer.pull, !pull.isDone { try pull.pump(connection, onFailure: syncFailed(peer)) }
             if let blobs = peer.blobs, !blobs.isFinished { try blobs.pump(connection) }
         } catch {
             log("sync with node \(peer.node.hex) failed: \(error)")

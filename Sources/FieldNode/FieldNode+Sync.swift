@@ -134,6 +134,7 @@ extension FieldNode {
                     try setConfig(Self.heldKey, done.audits.joined(separator: "\n"))
                 }
                 try skipReceivedRecords(from: Int64(try config(Self.pushedKey).flatMap(Int64.init) ?? 0))
+                try receivePublications(on: channel)
                 return
             case .error:
                 throw FieldError.refused(try ChannelError(payload: message.payload).reason)
@@ -146,6 +147,24 @@ extension FieldNode {
     /// Records applied per transaction while pulling (four full batches).
     static let recordsPerCommit = 4096
 
+    /// The central's keys and status lists, which follow `pulled`: kept, so that `verify` on
+    /// this laptop checks certificates with no network.
+    private func receivePublications(on channel: BlockingChannel) throws {
+        let keys = try PublishedKeys(payload: try expect(.keys, from: channel).payload)
+        let lists = try PublishedStatusLists(payload: try expect(.statusLists, from: channel).payload)
+        try database.transaction {
+            try setConfig(Self.keysKey, keys.jwks)
+            try setConfig(Self.statusListsKey, lists.lists.joined(separator: "\n"))
+        }
+    }
+
+    /// The central's JWK Set and signed status lists as last received (nil before a sync).
+    public func publications() throws -> (keys: String, statusLists: [String])? {
+        guard let keys = try config(Self.keysKey) else { return nil }
+        let lists = try config(Self.statusListsKey).map { $0.split(separator: "\n").map(String.init) } ?? []
+        return (keys, lists)
+    }
+
     func expect(_ type: MessageType, from channel: BlockingChannel) throws -> WireMessage {
         let message = try channel.receive()
         if message.type == .error { throw FieldError.refused(try ChannelError(payload: message.payload).reason) }
@@ -156,6 +175,8 @@ extension FieldNode {
     static let pushedKey = "sync.pushed_through"
     static let pulledKey = "sync.pulled_through"
     static let heldKey = "sync.held_audits"
+    static let keysKey = "trust.keys"
+    static let statusListsKey = "trust.status_lists"
 
     private enum PushLimits {
         static let batch = 1024

@@ -2,7 +2,7 @@
 /// the payload, so a decoder is a list of reads and one `finish()`.
 struct PayloadReader {
     private let bytes: [UInt8]
-    private let what: String
+    let what: String
     private var offset = 0
 
     init(_ bytes: [UInt8], what: String) {

@@ -197,3 +197,69 @@ extension PayloadReader {
         return audits
     }
 }
+
+/// What a field node needs to check certificates offline, sent after `pulled` (SPEC §4): the
+/// central's JWK Set (`keys`, 0x29: format · u32 length · the JWK Set's JSON, UTF-8) and its
+/// signed status lists (`statusLists`, 0x2A: format · u16 count · count × (u32 length · compact
+/// JWS, ASCII)). The node keeps the latest of each.
+public struct PublishedKeys: Equatable, Sendable {
+    public let jwks: String
+
+    public init(jwks: String) {
+        self.jwks = jwks
+    }
+
+    public var message: WireMessage {
+        var payload: [UInt8] = [SyncFormat.version]
+        payload.appendUInt32(UInt32(jwks.utf8.count))
+        payload += Array(jwks.utf8)
+        return WireMessage(.keys, payload)
+    }
+
+    public init(payload: [UInt8]) throws(FramingError) {
+        var reader = PayloadReader(payload, what: "keys")
+        guard try reader.byte() == SyncFormat.version else { throw .malformed("keys: unknown format") }
+        jwks = try reader.longText("JWK Set")
+        try reader.finish()
+    }
+}
+
+public struct PublishedStatusLists: Equatable, Sendable {
+    public let lists: [String]
+
+    public init(lists: [String]) {
+        precondition(lists.count <= 0xFFFF, "at most 65535 status lists")
+        self.lists = lists
+    }
+
+    public var message: WireMessage {
+        var payload: [UInt8] = [SyncFormat.version]
+        payload += [UInt8(lists.count >> 8 & 0xFF), UInt8(lists.count & 0xFF)]
+        for list in lists {
+            payload.appendUInt32(UInt32(list.utf8.count))
+            payload += Array(list.utf8)
+        }
+        return WireMessage(.statusLists, payload)
+    }
+
+    public init(payload: [UInt8]) throws(FramingError) {
+        var reader = PayloadReader(payload, what: "statusLists")
+        guard try reader.byte() == SyncFormat.version else { throw .malformed("statusLists: unknown format") }
+        let count = try reader.take(2).reduce(0) { $0 << 8 | Int($1) }
+        var lists: [String] = []
+        for _ in 0..<count { lists.append(try reader.longText("status list")) }
+        try reader.finish()
+        self.lists = lists
+    }
+}
+
+extension PayloadReader {
+    /// A `u32` length, then that many bytes of UTF-8.
+    mutating func longText(_ field: String) throws(FramingError) -> String {
+        let length = Int(try uint32())
+        guard let text = String(validating: try take(length), as: UTF8.self) else {
+            throw .malformed("\(what): \(field) is not UTF-8")
+        }
+        return text
+    }
+}

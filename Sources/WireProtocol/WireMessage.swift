@@ -62,6 +62,10 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
     case blob = 0x27
     /// A blob asked for that the sender does not hold (``BlobMissing``).
     case missing = 0x28
+    /// The central's JWK Set, after `pulled` (``PublishedKeys``).
+    case keys = 0x29
+    /// The central's signed status lists, after `keys` (``PublishedStatusLists``).
+    case statusLists = 0x2A
 }
 
 /// Joins decrypted chunks into messages. A pure function of bytes, like the frame decoder:

@@ -158,8 +158,10 @@ final class SyncDeskTests: XCTestCase {
         }
         XCTAssertGreaterThan(pauses, 5, "the 200 rows of another audit were read 16 at a time")
         XCTAssertEqual(Set(received.map { AuditSchema.audit(ofKey: $0.key) }), [audit])
-        XCTAssertNil(try stream.next(), "nothing after `pulled`")
-        XCTAssertTrue(stream.isFinished)
+        XCTAssertEqual(try stream.next()?.type, .keys, "the central's keys follow `pulled`")
+        XCTAssertEqual(try stream.next()?.type, .statusLists, "then its status lists")
+        XCTAssertNil(try stream.next(), "then nothing")
+        XCTAssertTrue(stream.isDone)
     }
 
     func testJoiningATeamLateBringsTheAuditFromItsStart() throws {

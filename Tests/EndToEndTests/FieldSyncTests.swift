@@ -180,6 +180,34 @@ final class FieldSyncTests: XCTestCase {
         XCTAssertEqual(try jsonObject(fixed)["received"] as? Int, 1, "\(fixed)")
     }
 
+    func testALaptopVerifiesCertificatesOfflineWithWhatItsLastSyncBrought() throws {
+        XCTAssertEqual(try CLI.run(["central", "auditor", "add", "--id", "carol", "--name", "Carol Ng", "--role", "reviewer",
+                                    "--data", data.path]).status, 0)
+        let central = try Central(opening: data)
+        let lead = AuditReplica(store: central.store, evidence: central.replica.evidence, actor: "alice")
+        for line in try lead.checklist(audit: "A-2026-0001") {
+            try lead.recordResult(audit: "A-2026-0001", item: line.item.description, result: .conform, note: nil)
+        }
+        try lead.recommend(audit: "A-2026-0001", .grant, note: nil)
+        let decision = try CLI.run(["central", "decide", "--audit", "A-2026-0001", "--reviewer", "carol", "--grant", "--json",
+                                    "--data", data.path])
+        let number = try XCTUnwrap(try jsonObject(decision)["certificate"] as? String, "\(decision)")
+        let file = scratch.appending("certificate.jwt")
+        XCTAssertEqual(try CLI.run(["central", "certificate", "export", number, "--out", file.path, "--data", data.path]).status, 0)
+
+        let laptop = try enroll("bob")
+        func verify() throws -> String {
+            try jsonObject(try CLI.run(["verify", file.path, "--json", "--data", laptop.path]))["status"] as? String ?? ""
+        }
+        XCTAssertEqual(try CLI.run(["verify", file.path, "--data", laptop.path]).status, 2, "no keys before the first sync")
+        _ = try sync(laptop)
+        XCTAssertEqual(try verify(), "active")
+        XCTAssertEqual(try CLI.run(["central", "certificate", "suspend", number, "--reason", "overdue", "--data", data.path]).status, 0)
+        XCTAssertEqual(try verify(), "active", "offline, the laptop knows only the lists of its last sync")
+        _ = try sync(laptop)
+        XCTAssertEqual(try verify(), "suspended")
+    }
+
     func testSyncBeforeEnrollmentOrWithoutANodeIsAClearError() throws {
         let nowhere = try CLI.run(["field", "sync", "--data", scratch.appending("nobody").path])
         XCTAssertEqual(nowhere.status, 1)

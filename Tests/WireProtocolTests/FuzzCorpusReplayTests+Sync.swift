@@ -6,7 +6,7 @@ import XCTest
 /// §8.3, §8.5) and re-encodes to exactly its input.
 extension FuzzCorpusReplayTests {
     /// The message types whose payloads these checks decode.
-    static let syncTypes: [MessageType] = [.push, .pushed, .pull, .records, .pulled, .offer, .want, .blob, .missing]
+    static let syncTypes: [MessageType] = [.push, .pushed, .pull, .records, .pulled, .offer, .want, .blob, .missing, .keys, .statusLists]
 
     /// Decodes `payload` as a `type` message; true when it decoded (and was then checked).
     func checkSyncPayload(_ payload: [UInt8], as type: MessageType, _ name: String) -> Bool {
@@ -51,6 +51,12 @@ extension FuzzCorpusReplayTests {
             XCTAssertEqual(missing.digest.count, 32, context)
             XCTAssertEqual(missing.message.type, .missing, context)
             XCTAssertEqual(missing.message.payload, payload, "\(context) that re-encodes differently")
+        case .keys:
+            guard let keys = try? PublishedKeys(payload: payload) else { return false }
+            XCTAssertEqual(keys.message.payload, payload, "\(context) that re-encodes differently")
+        case .statusLists:
+            guard let lists = try? PublishedStatusLists(payload: payload) else { return false }
+            XCTAssertEqual(lists.message.payload, payload, "\(context) that re-encodes differently")
         case .error, .ping, .pong, .enroll, .enrolled:
             return false
         }

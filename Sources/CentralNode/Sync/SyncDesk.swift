@@ -68,10 +68,15 @@ final class PullStream {
     private var position: Int64
     private let end: Int64
     private let cursor: UInt64
+    /// The log and catch-up were read to the end (`pulled` was given out).
     private(set) var isFinished = false
+    /// Nothing more to send at all.
+    var isDone: Bool { isFinished && trailer.isEmpty }
     private(set) var sent = 0
     /// Continues the stream in a later turn of the loop (see `pump`).
     private var resumption: LoopTimer?
+    /// Messages that follow `pulled`.
+    private var trailer: [WireMessage] = []
     static let batchRecords = 4096
 
     init(desk: SyncDesk, node: NodeID, auditor: String, request: PullRequest, rowsPerStep: Int = 64 * 1024) throws {
@@ -98,7 +103,7 @@ final class PullStream {
     func pump(_ connection: SecureConnection, onFailure: @escaping (Error) -> Void) throws {
         while connection.isWritable, !connection.isClosing {
             guard let message = try next() else {
-                if isFinished {
+                if isDone {
                     cancel()
                 } else {
                     let timer = resumption ?? LoopTimer(loop: connection.loop)
@@ -127,6 +132,7 @@ final class PullStream {
     /// `pulled` was given out, or when this step read `rowsPerStep` rows and found nothing to
     /// send (call again).
     func next() throws -> WireMessage? {
+        if isFinished { return trailer.isEmpty ? nil : trailer.removeFirst() }
         var scanned = 0
         while !isFinished, scanned < rowsPerStep {
             if !catchUp.isEmpty {
@@ -141,6 +147,10 @@ final class PullStream {
             scanned += rows.count
             guard let last = rows.last else {
                 isFinished = true
+                // After `pulled`: what the node needs to check certificates offline.
+                trailer = [PublishedKeys(jwks: try desk.central.publicKeys().document.encoded(pretty: false)).message,
+                           PublishedStatusLists(lists: try desk.central.signedStatusLists()
+                               .split(whereSeparator: \.isNewline).map(String.init)).message]
                 return PullDone(cursor: UInt64(end), audits: visible.sorted()).message
             }
             position = last.sequence

@@ -18,6 +18,14 @@ func checkPayload(_ message: WireMessage) {
     case .offer, .want: checkBlobList(message.payload, as: message.type)
     case .blob: checkBlobPiece(message.payload)
     case .missing: checkBlobMissing(message.payload)
+    case .keys:
+        if let keys = try? PublishedKeys(payload: message.payload), keys.message.payload != message.payload {
+            fatalError("a keys payload whose encoding differs from its input")
+        }
+    case .statusLists:
+        if let lists = try? PublishedStatusLists(payload: message.payload), lists.message.payload != message.payload {
+            fatalError("a statusLists payload whose encoding differs from its input")
+        }
     case .error, .ping, .pong: break
     }
 }
