@@ -11,8 +11,9 @@ struct DemoCommand: ParsableCommand {
             (the real `central serve`, on a free loopback port); two auditors enroll laptops with \
             one-time tokens and sync over the encrypted channel; offline, they edit the same \
             checklist item at the same time; their changes merge without losing either write; the \
-            conflict is listed and resolved; every copy ends byte-identical. Nothing outside the \
-            temporary directory is touched.
+            conflict is listed and resolved; every copy ends byte-identical; a reviewer who was \
+            not on the team grants certification, and the signed certificate is verified, then \
+            suspended. Nothing outside the temporary directory is touched.
 
             Example:
               auditsync demo            # narrated

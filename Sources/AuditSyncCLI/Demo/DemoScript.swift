@@ -110,6 +110,13 @@ struct DemoScript {
             say("bob trying to recommend is refused: \(error)")
         }
 
+        var completed = 0
+        for line in try alice.checklist(audit: audit) where line.result == .notAudited && line.item.standard.rawValue == "iso42001:2023" {
+            try alice.recordResult(audit: audit, item: line.item.description, result: .conform, note: nil)
+            completed += 1
+        }
+        say("alice records the other \(completed) checklist items (conform) before leaving the site")
+
         step("7. Everyone syncs once more and converges")
         for node in [aliceNode, bobNode, aliceNode] { _ = try network.sync(node) }
         let hashes = try digests(audit, [("central", central.replica), ("alice", alice), ("bob", bob)])
@@ -119,6 +126,9 @@ struct DemoScript {
         say("open conflicts: \(remaining); the merge log keeps every write: \(try central.store.recordCount()) records")
         say("SIGTERM: the central stopped cleanly (exit status \(network.stop()))")
         guard converged else { throw DemoError.diverged }
+
+        step("8. A reviewer who was not on the team decides; the certificate is signed and checked")
+        let certificate = try runCertificationStep(central: central, audit: audit)
 
         say("\nsee it yourself: auditsync central audit show --audit \(audit) --data \(directory.path)/central  (with --keep)")
         return [
@@ -130,6 +140,9 @@ struct DemoScript {
             "document_sha256": .string(hashes["central"] ?? ""),
             "first_merge_sha256": .object(firstHashes.mapValues(JSONValue.string)),
             "enrolled_for": .string(try aliceNode.enrollment?.auditor ?? ""),
+            "certificate": .string(certificate.number),
+            "certificate_status": .string(certificate.status),
+            "certificate_status_after_suspension": .string(certificate.suspended),
             "token_reuse_refused": .string(network.reuse(aliceToken)),
             "unregistered_laptop_refused": .string(stranger),
         ]

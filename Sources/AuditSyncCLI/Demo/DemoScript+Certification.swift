@@ -1,0 +1,41 @@
+import CentralNode
+import Certificates
+import Foundation
+
+extension DemoScript {
+    /// carol (reviewer, not on the team) grants; the certificate, the keys and the status lists
+    /// are written as files and checked the way a third party would, then again after a suspension.
+    func runCertificationStep(central: Central, audit: String) throws -> (number: String, status: String, suspended: String) {
+        do {
+            _ = try central.decide(audit: audit, reviewer: "bob", grant: true, reason: nil)
+        } catch {
+            say("bob cannot decide: \(error)")
+        }
+        let decision = try central.decide(audit: audit, reviewer: "carol", grant: true, reason: nil)
+        guard let number = decision.certificate else { throw DemoStepError("the grant issued no certificate") }
+        let issued = try central.certificate(number)
+        say("carol grants: certificate \(number) for \(issued.data.clientName), \(issued.data.standards.map(\.title).joined(separator: ", ")), "
+            + "valid \(issued.data.issueDate) to \(issued.data.expiryDate)")
+        let files = directory.appendingPathComponent("published")
+        try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        let keys = try central.publicKeys().document.encoded(pretty: true)
+        try Data((issued.credential + "\n").utf8).write(to: files.appendingPathComponent("\(number).jwt"))
+        try Data(keys.utf8).write(to: files.appendingPathComponent("keys.jwks"))
+        say("written: \(number).jwt (a W3C credential signed as a JWS with Ed25519), keys.jwks, and the status lists")
+
+        func check() throws -> String {
+            let published = try central.signedStatusLists()
+            try Data(published.utf8).write(to: files.appendingPathComponent("status-list.jwt"))
+            let lists = published.split(whereSeparator: \.isNewline).map(String.init)
+            let (status, reason) = CertificateVerifier.check(certificate: issued.credential, keys: try JWKSet(parsing: keys),
+                                                             statusLists: lists, today: central.todayUTC)
+            return status.rawValue + (reason.map { " (\($0))" } ?? "")
+        }
+        let status = try check()
+        say("`auditsync verify \(number).jwt --keys keys.jwks --status-list status-list.jwt`: \(status)")
+        try central.suspendCertificate(number, reason: "surveillance audit overdue")
+        let suspended = try check()
+        say("after `central certificate suspend`, with the new status lists: \(suspended)")
+        return (number, status, suspended)
+    }
+}
