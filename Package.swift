@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CanonicalJSON"),
         .target(name: "AuditDomain"),
         // Audit reports (HTML, Markdown) rendered from the canonical audit document.
-        .target(name: "AuditReport", dependencies: ["CanonicalJSON", "AuditDomain"]),
+        .target(name: "AuditReport", dependencies: ["CanonicalJSON", "AuditDomain", "HexEncoding"]),
         .target(name: "HexEncoding"),
         // Certificates: W3C verifiable credentials signed as JWS (Ed25519), status lists (gzip via CZlib), HTML.
         .target(

@@ -1,4 +1,5 @@
 import CanonicalJSON
+import HexEncoding
 
 /// The audit report as one self-contained, printable HTML5 page: inline CSS, no scripts, nothing
 /// fetched (its Content-Security-Policy forbids both). Every text from the audit is escaped, and
@@ -228,19 +229,5 @@ public enum HTMLReport {
     }
 
     /// Text as HTML that shows exactly it, in element content and in quoted attribute values.
-    public static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
-    }
+    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }

@@ -1,3 +1,5 @@
+import HexEncoding
+
 /// The printable certificate: one self-contained HTML5 page, styled inline, with no script and
 /// nothing fetched (its Content-Security-Policy forbids both). Every text from the certificate is
 /// escaped; the status's class and wording come from a fixed table, never from the data.
@@ -67,21 +69,7 @@ public enum CertificateHTML {
     }
 
     /// Text safe in HTML content and attribute values.
-    public static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
-    }
+    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     private static func wording(_ status: CertificateStatus) -> String {
         switch status {
