@@ -150,12 +150,17 @@ extension Central {
 
     /// The two signed status lists (suspension, then revocation), one compact JWS per line.
     public func signedStatusLists() throws -> String {
-        var suspension = StatusList()
-        var revocation = StatusList()
-        for certificate in try certificates() {
-            let index = certificate.data.statusIndex
-            suspension[index] = certificate.recordedStatus == .suspended
-            revocation[index] = certificate.recordedStatus == .withdrawn
+        // From the register's columns, without reading the credentials: every sync sends these.
+        // The lists grow in whole bytes past the W3C minimum when there are more certificates.
+        let needed = try scalar("SELECT coalesce(max(status_index) + 1, 0) FROM certificates", nil)
+        let length = max(StatusList.minimumLength, (needed + 7) / 8 * 8)
+        var suspension = StatusList(length: length)
+        var revocation = StatusList(length: length)
+        let query = try database.prepare("SELECT status_index, status FROM certificates WHERE status != 'active'")
+        try query.forEachRow { row in
+            let index = row.int(0)
+            suspension[index] = row.text(1) == CertificateStatus.suspended.rawValue
+            revocation[index] = row.text(1) == CertificateStatus.withdrawn.rawValue
         }
         let key = try signingKey()
         let issuedAt = ISO8601.string(milliseconds: store.now())
