@@ -3,6 +3,8 @@
 // product sources into .build-src/ (git-ignored; SwiftPM refuses target paths outside the package
 // root) and builds with `--sanitize=fuzzer --sanitize=address`. Run it through `fuzz/run`, not
 // directly. The merge-record target needs no dependency and is built by `fuzz/run` with swiftc.
+// The certificate target builds Certificates with -enable-testing so that it can reach the
+// module's internal strict JSON reader (JSONReader) through `@testable import`.
 import PackageDescription
 
 let package = Package(
@@ -22,6 +24,21 @@ let package = Package(
             dependencies: ["NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")],
             path: ".build-src/WireProtocol"
         ),
+        // As the main Package.swift declares it: zlib behind its module map (fuzz/run links the folder).
+        .systemLibrary(
+            name: "CZlib",
+            path: ".build-src/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "CanonicalJSON", path: ".build-src/CanonicalJSON"),
+        .target(name: "HexEncoding", path: ".build-src/HexEncoding"),
+        .target(
+            name: "Certificates",
+            dependencies: ["CanonicalJSON", "HexEncoding", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            path: ".build-src/Certificates",
+            swiftSettings: [.unsafeFlags(["-enable-testing"])]
+        ),
         .target(name: "FuzzSupport", dependencies: ["WireProtocol"], path: "targets/Support"),
         .executableTarget(name: "FrameDecoderFuzz", dependencies: ["WireProtocol", "FuzzSupport"], path: "targets/FrameDecoder"),
         .executableTarget(
@@ -33,6 +50,11 @@ let package = Package(
             name: "EnrollmentTokenFuzz",
             dependencies: ["WireProtocol", .product(name: "Crypto", package: "swift-crypto")],
             path: "targets/EnrollmentToken"
+        ),
+        .executableTarget(
+            name: "CertificateFuzz",
+            dependencies: ["Certificates", "CanonicalJSON", "HexEncoding"],
+            path: "targets/Certificate"
         ),
     ],
     swiftLanguageModes: [.v6]
