@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(name: "MergeCore"),
         .target(name: "NoiseProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "WireProtocol", dependencies: ["NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "WireProtocol", dependencies: ["NoiseProtocol", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")]),
         // The event loop at the edge: libuv TCP, the only module that imports CLibUV.
         .target(name: "Transport", dependencies: ["CLibUV", "WireProtocol", "NoiseProtocol", "HexEncoding"]),
 
@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WireProtocolTests",
-            dependencies: ["TestSupport", "WireProtocol", "NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TestSupport", "WireProtocol", "NoiseProtocol", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "TransportTests", dependencies: ["TestSupport", "Transport", "WireProtocol", "NoiseProtocol"]),
         .testTarget(

@@ -21,7 +21,7 @@ let package = Package(
         ),
         .target(
             name: "WireProtocol",
-            dependencies: ["NoiseProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["NoiseProtocol", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")],
             path: ".build-src/WireProtocol"
         ),
         // As the main Package.swift declares it: zlib behind its module map (fuzz/run links the folder).

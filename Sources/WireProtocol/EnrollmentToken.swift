@@ -1,4 +1,5 @@
 import Crypto
+import HexEncoding
 
 /// What `auditsync central enroll` hands an auditor and `auditsync field init --token` reads:
 /// where the central is, the static key it must prove (pinned from then on), and a one-time
@@ -78,47 +79,5 @@ extension String {
         let isSpace: (Character) -> Bool = { $0.isWhitespace }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return self[first...last]
-    }
-}
-
-/// RFC 4648 §5 base64url without padding.
-enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index < bytes.count {
-            let count = min(3, bytes.count - index)
-            var group = 0
-            for offset in 0..<3 { group = group << 8 | (offset < count ? Int(bytes[index + offset]) : 0) }
-            for digit in 0...count { output.append(alphabet[(group >> (18 - 6 * digit)) & 63]) }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    /// Nil for any character outside the alphabet, or a length no encoding produces.
-    static func decode<S: StringProtocol>(_ text: S) -> [UInt8]? {
-        var values: [Int] = []
-        for byte in text.utf8 {
-            guard let value = alphabet.firstIndex(of: byte) else { return nil }
-            values.append(value)
-        }
-        guard values.count % 4 != 1 else { return nil }
-        var output: [UInt8] = []
-        var index = 0
-        while index < values.count {
-            let count = min(4, values.count - index)
-            var group = 0
-            for offset in 0..<4 { group = group << 6 | (offset < count ? values[index + offset] : 0) }
-            for byte in 0..<(count - 1) { output.append(UInt8((group >> (16 - 8 * byte)) & 0xFF)) }
-            // Bits below the last byte must be zero, so each byte string has one encoding.
-            let unused = group & ((1 << (8 * (3 - (count - 1)))) - 1)
-            guard unused == 0 else { return nil }
-            index += 4
-        }
-        return output
     }
 }

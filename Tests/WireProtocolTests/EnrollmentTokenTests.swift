@@ -1,4 +1,5 @@
 import Crypto
+import HexEncoding
 import TestSupport
 @testable import WireProtocol
 import XCTest
