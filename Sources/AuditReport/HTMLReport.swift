@@ -19,25 +19,7 @@ public enum HTMLReport {
             + notes(content) + evidence(content) + conflicts(content)
         body += "<footer>\(escape(ReportWording.footer))</footer>\n"
 
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title(content)))</title>
-            <style>
-            \(style)
-            </style>
-            </head>
-            <body>
-            <main>
-            \(body)</main>
-            </body>
-            </html>
-
-            """
+        return HTMLText.page(title: title(content), style: style, main: body)
     }
 
     private static func title(_ content: ReportContent) -> String {

@@ -29,20 +29,7 @@ public enum CertificateHTML {
         ]
         let rows = facts.map { "<dt>\($0.0)</dt>\n<dd>\($0.1)</dd>" }.joined(separator: "\n")
         let standardNames = data.standards.map(\.id).joined(separator: ", ")
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Certificate \(escape(data.number)) — \(escape(data.clientName))</title>
-            <style>
-            \(style)
-            </style>
-            </head>
-            <body>
-            <main>
+        let main = """
             <header>
             <p class="issuer">\(escape(data.issuerName))</p>
             <h1>Certificate</h1>
@@ -61,11 +48,9 @@ public enum CertificateHTML {
             with the certification body's published key set and its current status lists; anyone can check the
             signature with any JOSE library and the key set.</p>
             </footer>
-            </main>
-            </body>
-            </html>
 
             """
+        return HTMLText.page(title: "Certificate \(data.number) — \(data.clientName)", style: style, main: main)
     }
 
     /// Text safe in HTML content and attribute values.

@@ -16,4 +16,29 @@ public enum HTMLText {
         }
         return output
     }
+
+    /// One self-contained page: inline style, nothing fetched and no script (its
+    /// Content-Security-Policy forbids both). `title` is text (escaped here); `main` is markup
+    /// ending with a line break.
+    public static func page(title: String, style: String, main: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>
+        \(style)
+        </style>
+        </head>
+        <body>
+        <main>
+        \(main)</main>
+        </body>
+        </html>
+
+        """
+    }
 }
