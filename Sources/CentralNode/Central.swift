@@ -62,19 +62,11 @@ public final class Central {
     }
 
     func config(_ name: String) throws -> String? {
-        let query = try database.prepare("SELECT value FROM central_config WHERE name = ?")
-        query.bind(1, name)
-        defer { query.reset() }
-        return try query.step() ? query.text(0) : nil
+        try SettingsTable(database, table: "central_config").value(name)
     }
 
     func setConfig(_ name: String, _ value: String) throws {
-        let statement = try database.prepare("""
-            INSERT INTO central_config(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value
-            """)
-        statement.bind(1, name)
-        statement.bind(2, value)
-        try statement.run()
+        try SettingsTable(database, table: "central_config").set(name, value)
     }
 
     static func requireLine(_ text: String, _ what: String) throws {

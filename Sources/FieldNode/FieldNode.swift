@@ -60,9 +60,7 @@ public final class FieldNode {
     /// Nil until `field init` completes.
     public var enrollment: Enrollment? {
         get throws {
-            let query = try database.prepare("SELECT name, value FROM field_config")
-            var values: [String: String] = [:]
-            try query.forEachRow { values[$0.text(0)] = $0.text(1) }
+            let values = try settings.all()
             guard let host = values["central.host"], let port = values["central.port"].flatMap(UInt16.init),
                   let key = values["central.key"].flatMap(Hex.decode), let auditor = values["auditor"]
             else { return nil }
@@ -71,34 +69,26 @@ public final class FieldNode {
         }
     }
 
+    /// What enrollment and sync keep (`field_config`).
+    var settings: SettingsTable { SettingsTable(database, table: "field_config") }
+
     func config(_ name: String) throws -> String? {
-        let query = try database.prepare("SELECT value FROM field_config WHERE name = ?1")
-        query.bind(1, name)
-        defer { query.reset() }
-        return try query.step() ? query.text(0) : nil
+        try settings.value(name)
     }
 
     func setConfig(_ name: String, _ value: String) throws {
-        let statement = try database.prepare("INSERT OR REPLACE INTO field_config(name, value) VALUES (?1, ?2)")
-        statement.bind(1, name)
-        statement.bind(2, value)
-        try statement.run()
+        try settings.set(name, value)
     }
 
     func record(_ enrollment: Enrollment) throws {
         try database.transaction {
-            let insert = try database.prepare("INSERT OR REPLACE INTO field_config(name, value) VALUES (?1, ?2)")
             let values: [(String, String)] = [
                 ("central.host", enrollment.centralHost), ("central.port", String(enrollment.centralPort)),
                 ("central.key", Hex.encode(enrollment.centralKey)), ("central.name", enrollment.centralName),
                 ("auditor", enrollment.auditor), ("auditor.name", enrollment.auditorName),
                 ("enrolled_at", enrollment.enrolledAt),
             ]
-            for (name, value) in values {
-                insert.bind(1, name)
-                insert.bind(2, value)
-                try insert.run()
-            }
+            for (name, value) in values { try settings.set(name, value) }
         }
     }
 
