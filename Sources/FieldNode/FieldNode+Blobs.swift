@@ -36,20 +36,16 @@ extension FieldNode {
                       progress: (String) -> Void) throws {
         for digest in wanted.digests {
             let name = Hex.encode(digest)
-            guard let size = evidence.size(of: name), let file = FileHandle(forReadingAtPath: evidence.url(for: name).path) else {
+            guard let blob = evidence.sending(name) else {
                 try channel.send(BlobMissing(digest: digest).message)
                 continue
             }
-            defer { try? file.close() }
-            var offset: Int64 = 0
             repeat {
-                let bytes = [UInt8](try file.read(upToCount: Int(min(Int64(BlobFormat.maxPiece), size - offset))) ?? Data())
-                guard !bytes.isEmpty || size == 0 else { throw EvidenceError.unreadable(evidence.url(for: name).path) }
-                try channel.send(BlobPiece(digest: digest, size: UInt64(size), offset: UInt64(offset), bytes: bytes).message)
-                offset += Int64(bytes.count)
-            } while offset < size
+                let (offset, bytes) = try blob.nextPiece(maxBytes: BlobFormat.maxPiece)
+                try channel.send(BlobPiece(digest: digest, size: UInt64(blob.size), offset: UInt64(offset), bytes: bytes).message)
+            } while !blob.isFinished
             summary.blobs += 1
-            progress("sent evidence \(name.prefix(12))… (\(size) bytes)")
+            progress("sent evidence \(name.prefix(12))… (\(blob.size) bytes)")
         }
     }
 

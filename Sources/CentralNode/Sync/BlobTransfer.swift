@@ -26,7 +26,7 @@ extension SyncDesk {
 final class BlobSender {
     private let evidence: EvidenceStore
     private var queue: [String]
-    private var current: (name: String, file: FileHandle, size: Int64, offset: Int64)?
+    private var current: OutgoingBlob?
     private(set) var sent = 0
 
     init(evidence: EvidenceStore, names: [String]) {
@@ -46,23 +46,19 @@ final class BlobSender {
             if current == nil {
                 guard !queue.isEmpty else { return }
                 let name = queue.removeFirst()
-                guard let size = evidence.size(of: name), let file = FileHandle(forReadingAtPath: evidence.url(for: name).path) else {
+                guard let blob = evidence.sending(name) else {
                     connection.send(BlobMissing(digest: Hex.decode(name)!).message)
                     continue
                 }
-                current = (name, file, size, 0)
+                current = blob
             }
-            guard let (name, file, size, offset) = current else { return }
-            let bytes = [UInt8](try file.read(upToCount: Int(min(Int64(BlobFormat.maxPiece), size - offset))) ?? Data())
-            guard !bytes.isEmpty || size == 0 else { throw EvidenceError.unreadable(evidence.url(for: name).path) }
-            connection.send(BlobPiece(digest: Hex.decode(name)!, size: UInt64(size), offset: UInt64(offset), bytes: bytes).message)
-            let next = offset + Int64(bytes.count)
-            if next >= size {
-                try? file.close()
+            guard let blob = current else { return }
+            let (offset, bytes) = try blob.nextPiece(maxBytes: BlobFormat.maxPiece)
+            connection.send(BlobPiece(digest: Hex.decode(blob.sha256)!, size: UInt64(blob.size), offset: UInt64(offset),
+                                      bytes: bytes).message)
+            if blob.isFinished {
                 current = nil
                 sent += 1
-            } else {
-                current = (name, file, size, next)
             }
         }
     }
