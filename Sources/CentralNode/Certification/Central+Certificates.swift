@@ -95,9 +95,22 @@ extension Central {
 
     /// Every certificate, in issue order.
     public func certificates() throws -> [IssuedCertificate] {
+        try certificates(where: "", nil)
+    }
+
+    public func certificate(_ number: String) throws -> IssuedCertificate {
+        guard let found = try certificates(where: "WHERE number = ?1", number).first else {
+            throw CentralError.unknownCertificate(number)
+        }
+        return found
+    }
+
+    /// Reads (and checks the signature of) each certificate the clause selects.
+    private func certificates(where clause: String, _ number: String?) throws -> [IssuedCertificate] {
         let query = try database.prepare("""
-            SELECT credential, status, status_reason FROM certificates ORDER BY issued_on, number
+            SELECT credential, status, status_reason FROM certificates \(clause) ORDER BY issued_on, number
             """)
+        if let number { query.bind(1, number) }
         var result: [IssuedCertificate] = []
         let keys = try publicKeys()
         try query.forEachRow { row in
@@ -107,13 +120,6 @@ extension Central {
                                             statusReason: row.optionalText(2), credential: row.text(0)))
         }
         return result
-    }
-
-    public func certificate(_ number: String) throws -> IssuedCertificate {
-        guard let found = try certificates().first(where: { $0.data.number == number }) else {
-            throw CentralError.unknownCertificate(number)
-        }
-        return found
     }
 
     /// Suspends an active certificate.
