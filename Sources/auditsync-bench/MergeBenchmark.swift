@@ -22,9 +22,9 @@ struct MergeBenchmark {
     func run() throws -> Result {
         var result = Result()
         result.records = records
-        result.baselineSeconds = try measure { try insertRaw() }
+        result.baselineSeconds = try ProcessStats.wallSeconds { try insertRaw() }
         var report = ApplyReport()
-        result.seconds = try measure { report = try applyMerge() }
+        result.seconds = try ProcessStats.wallSeconds { report = try applyMerge() }
         result.applied = report.applied
         result.conflicts = report.conflicts
         result.peakRSSBytes = ProcessStats.peakResidentBytes()
@@ -56,12 +56,6 @@ struct MergeBenchmark {
         let store = try ReplicaStore(path: directory.appendingPathComponent("replica.sqlite").path, create: true)
         return try store.apply(MergeWorkload(count: records))
     }
-
-    private func measure(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
 }
 
 enum ProcessStats {
@@ -70,6 +64,13 @@ enum ProcessStats {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
+    }
+
+    /// Wall-clock seconds `body` took.
+    static func wallSeconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// User plus system CPU time of the whole process so far, in seconds: over a phase, how many

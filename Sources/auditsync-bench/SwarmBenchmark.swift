@@ -57,8 +57,8 @@ struct SwarmBenchmark {
             return home
         }
 
-        result.firstRoundSeconds = measure { result.failures += syncAll(homes, loop: served.clientLoop) }
-        result.secondRoundSeconds = measure { result.failures += syncAll(homes, loop: served.clientLoop) }
+        result.firstRoundSeconds = ProcessStats.wallSeconds { result.failures += syncAll(homes, loop: served.clientLoop) }
+        result.secondRoundSeconds = ProcessStats.wallSeconds { result.failures += syncAll(homes, loop: served.clientLoop) }
         result.centralRecords = try central.store.recordCount()
         let document = try central.replica.document(audit: audit)
         for home in homes {
@@ -87,12 +87,6 @@ struct SwarmBenchmark {
         }
         group.wait()
         return errors.values
-    }
-
-    private func measure(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 }
 

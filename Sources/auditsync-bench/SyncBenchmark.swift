@@ -35,17 +35,17 @@ struct SyncBenchmark {
         result.records = records
         let large = try Deployment(directory: directory.appendingPathComponent("large"), records: records)
         defer { large.stop() }
-        result.rawSeconds = try measure { try insertRaw(into: directory.appendingPathComponent("raw.sqlite")) }
-        result.initialSeconds = try measure { result.received = try large.sync().received }
+        result.rawSeconds = try ProcessStats.wallSeconds { try insertRaw(into: directory.appendingPathComponent("raw.sqlite")) }
+        result.initialSeconds = try ProcessStats.wallSeconds { result.received = try large.sync().received }
         try large.addNotes(10, tag: "inc")
-        result.incrementalSeconds = try measure { _ = try large.sync() }
+        result.incrementalSeconds = try ProcessStats.wallSeconds { _ = try large.sync() }
         result.peakRSSBytes = ProcessStats.peakResidentBytes()
 
         let small = try Deployment(directory: directory.appendingPathComponent("small"), records: Self.smallRecords)
         defer { small.stop() }
         _ = try small.sync()
         try small.addNotes(10, tag: "inc")
-        result.smallIncrementalSeconds = try measure { _ = try small.sync() }
+        result.smallIncrementalSeconds = try ProcessStats.wallSeconds { _ = try small.sync() }
         return result
     }
 
@@ -66,12 +66,6 @@ struct SyncBenchmark {
                 try insert.run()
             }
         }
-    }
-
-    private func measure(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 }
 
