@@ -30,6 +30,8 @@ public struct ChannelError: Error, Equatable, Sendable, CustomStringConvertible 
         case keyMismatch = 10
         /// An enrollment token that is unknown, used by another node, or expired.
         case enrollmentRefused = 11
+        /// The central cannot store what it received (its disk is full); nothing of it was kept.
+        case storageFull = 12
         /// A code this build does not know (sent by a newer peer).
         case other = 0xFFFF
     }
