@@ -30,9 +30,17 @@ extension Central {
         try NodeDirectory.nodes(in: database, where: "", bind: { _ in })
     }
 
-    /// The central's own long-term Noise key (created on first use).
+    /// The central's own long-term Noise key, made by `initialize`. Every enrolled laptop pins
+    /// it, so a missing or damaged key file is an error that says to restore it, never a reason
+    /// to make a new one.
     public func staticKey() throws -> StaticKeyPair {
-        try StaticKeyFile.loadOrCreate(in: directory)
+        do {
+            return try StaticKeyFile.load(in: directory)
+        } catch let error as KeyFileError {
+            if case .tooOpen = error { throw error }
+            throw CentralError.missingKey(path: directory.appendingPathComponent(StaticKeyFile.relativePath).path,
+                                          what: "channel key")
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 import MergeCore
 import ReplicaStore
 import SQLiteKit
+import Transport
 
 /// The certification body's node: its audit programme and the merged replica of every audit,
 /// in one data directory (`central.sqlite`, evidence under `blobs/`).
@@ -28,7 +29,7 @@ public final class Central {
         // A directory the operator made beforehand is narrowed too: it will hold the node's keys.
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
         let central = try Central(directory: directory, create: true, now: now)
-        _ = try central.staticKey()
+        _ = try StaticKeyFile.loadOrCreate(in: directory)
         try central.database.transaction {
             try central.setConfig("name", name)
             try central.setConfig("listen", listen.description)

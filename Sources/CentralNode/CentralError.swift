@@ -19,6 +19,11 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
     case unknownCertificate(String)
     case certificateStatus(number: String, status: String, wanted: String)
     case backupFailed(String)
+    case damagedData(String)
+    case missingKey(path: String, what: String)
+    case restoreTarget(String)
+    case restoreFailed(String)
+    case serving(String)
 
     public var description: String {
         switch self {
@@ -61,6 +66,19 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
             "\(path) already exists; a backup never overwrites a file: remove it or choose another name"
         case .backupFailed(let reason):
             "the backup failed, and no backup file was left: \(reason)"
+        case .damagedData(let what):
+            "the central's data is damaged (\(what)); restore it with `auditsync central restore --from BACKUP`"
+        case .missingKey(let path, let what):
+            "the central's \(what) \(path) is missing or unreadable; restore it from a backup "
+                + "(`auditsync central restore --from BACKUP`, or copy keys/ back from one). A new key is never made "
+                + "in its place: every laptop pins this central's key and every certificate names its signing key"
+        case .restoreTarget(let path):
+            "\(path) is not empty; restore into an empty directory, or pass --replace to set its contents aside "
+                + "(they are kept beside it) and restore in their place"
+        case .restoreFailed(let reason):
+            "the restore failed and nothing was changed: \(reason)"
+        case .serving(let path):
+            "a `central serve` is running on \(path); stop it first"
         case .unknownNode(let id):
             "no node \(id); `auditsync central node list` shows the enrolled ones"
         }

@@ -87,5 +87,16 @@ enum CentralSchema {
                 credential TEXT NOT NULL
             ) STRICT;
             """),
+        // Sync positions the central must own: the identity of its log (a restore gives it a
+        // new one, so cursors from before are never read as positions after), and how far it
+        // holds each node's own records, so a node that pushed to a central later restored from
+        // an older backup sends them again.
+        .init("0106-sync-positions", sql: """
+            INSERT OR IGNORE INTO central_config(name, value) VALUES ('log.id', lower(hex(randomblob(8))));
+            CREATE TABLE node_pushes (
+                node TEXT PRIMARY KEY NOT NULL,
+                through INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            """),
     ]
 }

@@ -104,11 +104,26 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
                 let error = (try? ChannelError(payload: message.payload)).map { "\($0)" } ?? "malformed error message"
                 log("\(connection.address) reported: \(error)")
                 connection.close(reason: "the node reported an error: \(error)")
+            case .resume:
+                let answer = try desk.resume(try ResumeRequest(payload: message.payload), from: peer.node)
+                peer.resumed = answer
+                if answer.restored {
+                    log("node \(peer.node.hex) synced with an earlier log; its cursor is read as \(answer.cursor) and it gives back what this central lost")
+                }
+                connection.send(answer.message)
             case .push:
                 let answer = try desk.push(try RecordBatch(payload: message.payload, what: "push"), from: peer.node, auditor: peer.auditor)
                 peer.pushed += Int(answer.accepted)
                 connection.send(answer.message)
+            case .relay:
+                guard peer.resumed?.restored == true else {
+                    throw SyncRefusal(reason: "`relay` is taken only from a node whose cursor a restore moved back")
+                }
+                let answer = try desk.relay(try RecordBatch(payload: message.payload, what: "relay"), from: peer.node)
+                peer.relayed += Int(answer.accepted)
+                connection.send(answer.message)
             case .pull:
+                guard peer.resumed != nil else { throw SyncRefusal(reason: "a sync session begins with `resume`") }
                 guard peer.pull == nil || peer.pull!.isDone else {
                     return connection.close(error: ChannelError(.malformedMessage, "a pull while another is under way"))
                 }
@@ -126,7 +141,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
                 try sendBlobs(BlobList(payload: message.payload, what: "want"), to: peer)
             case .enroll:
                 connection.close(error: ChannelError(.malformedMessage, "this node is already enrolled"))
-            case .enrolled, .pushed, .records, .pulled, .keys, .statusLists:
+            case .enrolled, .pushed, .records, .pulled, .keys, .statusLists, .resumed, .pulling:
                 connection.close(error: ChannelError(.malformedMessage, "only a central sends `\(message.type)`"))
             }
         } catch let error as FramingError {
@@ -163,8 +178,8 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         guard let peer = admitted.removeValue(forKey: ObjectIdentifier(connection)) else { return }
         peer.pull?.cancel()
         for incoming in peer.wanted.values { incoming?.discard() }
-        if peer.pushed > 0 || (peer.pull?.sent ?? 0) > 0 || peer.blobsIn > 0 || (peer.blobs?.sent ?? 0) > 0 {
-            log("node \(peer.node.hex) synced: \(peer.pushed) records and \(peer.blobsIn) blobs in, "
+        if peer.pushed > 0 || peer.relayed > 0 || (peer.pull?.sent ?? 0) > 0 || peer.blobsIn > 0 || (peer.blobs?.sent ?? 0) > 0 {
+            log("node \(peer.node.hex) synced: \(peer.pushed) records\(peer.relayed > 0 ? " (and \(peer.relayed) relayed)" : "") and \(peer.blobsIn) blobs in, "
                 + "\(peer.pull?.sent ?? 0) records and \(peer.blobs?.sent ?? 0) blobs out")
         }
         let node = peer.node.hex

@@ -86,7 +86,7 @@ extension FieldNode {
                 pending.remove(name)
                 summary.missingBlobs.append(name)
             case .error:
-                throw FieldError.refused(try ChannelError(payload: message.payload).reason)
+                throw FieldError.centralRefused(try ChannelError(payload: message.payload), step: "fetch")
             default:
                 throw FieldError.unexpectedAnswer("a \(message.type) message while evidence was coming")
             }

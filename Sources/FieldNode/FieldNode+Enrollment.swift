@@ -55,7 +55,7 @@ public enum EnrollmentExchange {
         case .enrolled:
             return try EnrollGrant(payload: answer.payload)
         case .error:
-            throw FieldError.refused(try ChannelError(payload: answer.payload).reason)
+            throw FieldError.enrollmentRefused(try ChannelError(payload: answer.payload).reason)
         default:
             throw FieldError.unexpectedAnswer("a \(answer.type) message to the enrollment")
         }

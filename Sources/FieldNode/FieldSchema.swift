@@ -11,5 +11,13 @@ enum FieldSchema {
                 value TEXT NOT NULL
             ) STRICT, WITHOUT ROWID;
             """),
+        // Where the log stood at each committed pull step (see PullMarks): what to give back
+        // to a central restored from a backup.
+        .init("0202-pull-marks", sql: """
+            CREATE TABLE pull_marks (
+                local_seq INTEGER PRIMARY KEY,
+                cursor INTEGER NOT NULL
+            ) STRICT;
+            """),
     ]
 }

@@ -27,6 +27,13 @@ public struct SettingsTable {
         try statement.run()
     }
 
+    /// Removes one value, if it is there.
+    public func remove(_ name: String) throws {
+        let statement = try database.prepare("DELETE FROM \(table) WHERE name = ?1")
+        statement.bind(1, name)
+        try statement.run()
+    }
+
     public func all() throws -> [String: String] {
         let query = try database.prepare("SELECT name, value FROM \(table)")
         var values: [String: String] = [:]

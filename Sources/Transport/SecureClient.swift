@@ -180,5 +180,7 @@ extension SecureClient: SecureConnectionOwner {
 /// The connection closed; `reason` says why (as logged by this side).
 public struct ChannelClosed: Error, Equatable, Sendable, CustomStringConvertible {
     public let reason: String
+    /// The peer's `error`, when it said why before closing.
+    public var peerError: ChannelError? = nil
     public var description: String { "connection closed: \(reason)" }
 }

@@ -7,6 +7,11 @@ import NoiseProtocol
 public enum StaticKeyFile {
     public static let relativePath = "keys/noise-static.key"
 
+    /// Loads the key; throws when it is missing, unreadable or damaged (never makes a new one).
+    public static func load(in directory: URL) throws -> StaticKeyPair {
+        try StaticKeyPair(privateKeyBytes: try KeyFile.load(directory.appendingPathComponent(relativePath)))
+    }
+
     /// Loads the key, creating it on first use.
     public static func loadOrCreate(in directory: URL) throws -> StaticKeyPair {
         try StaticKeyPair(privateKeyBytes: try KeyFile.loadOrCreate(directory.appendingPathComponent(relativePath)) {
@@ -32,7 +37,8 @@ public enum KeyFile {
         return key
     }
 
-    static func load(_ file: URL) throws -> [UInt8] {
+    public static func load(_ file: URL) throws -> [UInt8] {
+        guard FileManager.default.fileExists(atPath: file.path) else { throw KeyFileError.missing(file.path) }
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
             throw KeyFileError.tooOpen(file.path, mode: mode)
@@ -47,12 +53,14 @@ public enum KeyFileError: Error, Equatable, CustomStringConvertible {
     case unwritable(String)
     case tooOpen(String, mode: Int)
     case malformed(String)
+    case missing(String)
 
     public var description: String {
         switch self {
         case .unwritable(let path): "cannot write the key file \(path); check the data directory's permissions"
         case .tooOpen(let path, let mode):
             "the key file \(path) can be read by others (mode \(String(mode, radix: 8))); run `chmod 600 \(path)`"
+        case .missing(let path): "the key file \(path) is missing; restore it from a backup"
         case .malformed(let path): "the key file \(path) is damaged (it must hold 64 hex digits); restore it from a backup"
         }
     }

@@ -3,11 +3,17 @@
 ///
 ///     push     F→C  u8 format · u64 through (the field's log position the batch covers to)
 ///                   · u32 count · count × (u32 length · record)
+///     relay    F→C  the same, with other nodes' records the central lost in a restore
 ///     pushed   C→F  u8 format · u64 through (echoed) · u32 accepted · u32 refused
 ///                   · refused × (u32 index in the batch · u8 retry (0 final, 1 send it again
 ///                   later) · u16 length · reason, UTF-8)
+///     resume   F→C  u8 format · u64 log id · u64 cursor (see ``ResumeRequest``)
+///     resumed  C→F  u8 format · u64 log id · u64 cursor · u8 flags · u64 push position
 ///     pull     F→C  u8 format · u64 cursor (the central's log position the field holds to)
 ///                   · u16 count · count × (u8 length · audit id): the audits it holds whole
+///                   · u16 count · count × (u8 length · audit id) · count × u64 through: the
+///                   audits whose catch-up was cut, and how far each got
+///     pulling  C→F  u8 format · u64 cursor · u16 count · count × (u8 length · audit id)
 ///     records  C→F  u8 format · u64 through (the central's log position covered to)
 ///                   · u32 count · count × (u32 length · record)
 ///     pulled   C→F  u8 format · u64 cursor · u16 count · count × (u8 length · audit id): the
@@ -29,7 +35,7 @@ public struct RecordBatch: Equatable, Sendable {
     }
 
     public func message(_ type: MessageType) -> WireMessage {
-        precondition(type == .push || type == .records, "record batches travel as push or records")
+        precondition(type == .push || type == .records || type == .relay, "record batches travel as push, relay or records")
         precondition(records.count <= SyncFormat.maxBatchRecords, "at most \(SyncFormat.maxBatchRecords) records in a batch")
         var payload: [UInt8] = [SyncFormat.version]
         payload.reserveCapacity(13 + records.reduce(0) { $0 + 4 + $1.count })
@@ -126,19 +132,36 @@ public struct PushAnswer: Equatable, Sendable {
 
 /// The field node asks for what it has not seen.
 public struct PullRequest: Equatable, Sendable {
+    /// How far the node holds the central's log (in the log `resumed` named).
     public let cursor: UInt64
-    /// Audits the node already holds whole; any other audit it may see is sent from its start.
+    /// Audits the node already holds whole up to the cursor; any other audit it may see is sent
+    /// from its start.
     public let heldAudits: [String]
+    /// Audits whose catch-up (their records up to the cursor) was cut: the node holds each up
+    /// to `through`, and only what lies after it is sent again.
+    public let catchingUp: [CatchUp]
 
-    public init(cursor: UInt64, heldAudits: [String]) {
+    public struct CatchUp: Equatable, Sendable {
+        public let audit: String
+        public let through: UInt64
+        public init(audit: String, through: UInt64) {
+            self.audit = audit
+            self.through = through
+        }
+    }
+
+    public init(cursor: UInt64, heldAudits: [String], catchingUp: [CatchUp] = []) {
         self.cursor = cursor
         self.heldAudits = heldAudits
+        self.catchingUp = catchingUp
     }
 
     public var message: WireMessage {
         var payload: [UInt8] = [SyncFormat.version]
         payload.appendUInt64(cursor)
         payload.appendAuditList(heldAudits)
+        payload.appendAuditList(catchingUp.map(\.audit))
+        for entry in catchingUp { payload.appendUInt64(entry.through) }
         return WireMessage(.pull, payload)
     }
 
@@ -147,6 +170,46 @@ public struct PullRequest: Equatable, Sendable {
         guard try reader.byte() == SyncFormat.version else { throw .malformed("pull: unknown format") }
         cursor = try reader.uint64()
         heldAudits = try reader.auditList()
+        var catchingUp: [CatchUp] = []
+        for audit in try reader.auditList() {
+            catchingUp.append(CatchUp(audit: audit, through: 0))
+        }
+        for index in catchingUp.indices {
+            let through = try reader.uint64()
+            guard through <= cursor else { throw .malformed("pull: a catch-up past the cursor") }
+            catchingUp[index] = CatchUp(audit: catchingUp[index].audit, through: through)
+        }
+        try reader.finish()
+        self.catchingUp = catchingUp
+    }
+}
+
+/// The first message of a download: the cursor the stream starts from and the audits the node
+/// will hold once it is through. Batches whose `through` is at most `cursor` are the catch-up of
+/// audits the node did not hold whole (sorted by log position, so `through` is how far each
+/// caught-up audit now is); batches past it are the log after the cursor, and once one of them
+/// is committed the node holds every audit of `audits` up to its `through`.
+public struct PullStart: Equatable, Sendable {
+    public let cursor: UInt64
+    public let audits: [String]
+
+    public init(cursor: UInt64, audits: [String]) {
+        self.cursor = cursor
+        self.audits = audits
+    }
+
+    public var message: WireMessage {
+        var payload: [UInt8] = [SyncFormat.version]
+        payload.appendUInt64(cursor)
+        payload.appendAuditList(audits)
+        return WireMessage(.pulling, payload)
+    }
+
+    public init(payload: [UInt8]) throws(FramingError) {
+        var reader = PayloadReader(payload, what: "pulling")
+        guard try reader.byte() == SyncFormat.version else { throw .malformed("pulling: unknown format") }
+        cursor = try reader.uint64()
+        audits = try reader.auditList()
         try reader.finish()
     }
 }

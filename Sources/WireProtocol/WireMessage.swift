@@ -66,6 +66,14 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
     case keys = 0x29
     /// The central's signed status lists, after `keys` (``PublishedStatusLists``).
     case statusLists = 0x2A
+    /// A field node opens a sync by naming the central log its cursor counts in (``ResumeRequest``).
+    case resume = 0x2B
+    /// Where the node stands in the central's log now, and what of its own the central holds (``ResumeAnswer``).
+    case resumed = 0x2C
+    /// Other nodes' records a laptop gives back to a central restored from a backup (``RecordBatch``).
+    case relay = 0x2D
+    /// The start of a download: where it resumes and which audits it brings (``PullStart``).
+    case pulling = 0x2E
 }
 
 /// Joins decrypted chunks into messages. A pure function of bytes, like the frame decoder:

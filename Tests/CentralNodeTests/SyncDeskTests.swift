@@ -104,6 +104,7 @@ final class SyncDeskTests: XCTestCase {
         var records: [MergeRecord] = []
         var cursors: [UInt64] = []
         while let message = try stream.next() {
+            if message.type == .pulling { continue }
             if message.type == .pulled { return (records, cursors, try PullDone(payload: message.payload)) }
             let batch = try RecordBatch(payload: message.payload, what: "records")
             cursors.append(batch.through)
@@ -152,6 +153,7 @@ final class SyncDeskTests: XCTestCase {
                 pauses += 1
                 continue
             }
+            if message.type == .pulling { continue }
             if message.type == .pulled { done = try PullDone(payload: message.payload) } else {
                 received += try RecordBatch(payload: message.payload, what: "records").records.map { try MergeRecord(decoding: $0) }
             }
@@ -177,9 +179,65 @@ final class SyncDeskTests: XCTestCase {
         let fields = Set(after.records.filter { $0.entity == "audit" }.map(\.field))
         XCTAssertTrue(fields.isSuperset(of: ["client", "scope", "lead", "team", "standards", "kind"]), "\(fields)")
         XCTAssertEqual(after.done.audits, [audit])
-        // A cursor from a future the central never had (restored from an older backup) restarts.
-        let restored = try drain(try PullStream(desk: desk, node: eveNode, auditor: "eve",
-                                                request: PullRequest(cursor: 1 << 40, heldAudits: [audit])))
-        XCTAssertGreaterThan(restored.records.count, 0)
+        // A cursor past the end of the log it names (a directory put back by hand) is read as
+        // the end, and reconciled like a restore.
+        let resumed = try desk.resume(ResumeRequest(log: try central.logLineage().current, cursor: 1 << 40), from: eveNode)
+        XCTAssertEqual(resumed.cursor, UInt64(try central.store.lastSequence()))
+        XCTAssertTrue(resumed.restored)
+    }
+
+    func testACutCatchUpResumesWhereItStoppedAndSendsNothingTwice() throws {
+        try central.store.write((0..<300).map { FieldWrite("note", "\(audit)/N-\($0)", "text", .text("note \($0)")) })
+        let end = UInt64(try central.store.lastSequence())
+        // Eve joins after all of it: her whole audit is a catch-up below her cursor.
+        try central.store.write([FieldWrite("audit", audit, "team", .text("alice\nbob\neve"))])
+        let cursor = UInt64(try central.store.lastSequence())
+        let stream = try PullStream(desk: desk, node: NodeID(rawValue: 0xE7E), auditor: "eve",
+                                    request: PullRequest(cursor: cursor, heldAudits: []))
+        let start = try PullStart(payload: try XCTUnwrap(try stream.next()).payload)
+        XCTAssertEqual(start, PullStart(cursor: cursor, audits: [audit]))
+        let all = try drain(stream)
+        XCTAssertTrue(all.cursors.allSatisfy { $0 <= cursor }, "catch-up batches reach at most the cursor")
+        let whole = all.records.count
+        // Cut after the records up to `end` - 100: only what lies after comes again.
+        let through = end - 100
+        let resumed = try drain(try PullStream(desk: desk, node: NodeID(rawValue: 0xE7E), auditor: "eve",
+                                               request: PullRequest(cursor: cursor, heldAudits: [],
+                                                                    catchingUp: [.init(audit: audit, through: through)])))
+        let sequences = try central.store.sequences(in: KeyScope(audit), entities: AuditSchema.Entity.all)
+        XCTAssertEqual(resumed.records.count, sequences.filter { UInt64($0) > through && UInt64($0) <= cursor }.count)
+        XCTAssertLessThan(resumed.records.count, whole)
+        XCTAssertGreaterThan(resumed.records.count, 100)
+    }
+
+    func testAPushNotesHowFarTheCentralHoldsTheNodesRecordsButNotPastARecordToRetry() throws {
+        XCTAssertNil(try central.pushedThrough(node: aliceNode.hex))
+        let good = record("item", "\(audit)/iso42001:2023/4.1", "result", "conform")
+        _ = try desk.push(RecordBatch(through: 10, records: [good.encoded()]), from: aliceNode, auditor: "alice")
+        XCTAssertEqual(try central.pushedThrough(node: aliceNode.hex), 10)
+        let ahead = MergeRecord(entity: "item", key: "\(audit)/iso42001:2023/4.2", field: "result", value: .text("conform"),
+                                timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds() + 3_600_000, counter: 0,
+                                                     node: aliceNode), seen: [])
+        _ = try desk.push(RecordBatch(through: 20, records: [ahead.encoded()]), from: aliceNode, auditor: "alice")
+        XCTAssertEqual(try central.pushedThrough(node: aliceNode.hex), 10, "a record to send again holds the position")
+        XCTAssertEqual(try desk.resume(ResumeRequest(log: 0, cursor: 0), from: aliceNode).pushedThrough, 10)
+    }
+
+    func testRelayIsCheckedAsIfTheOriginNodeHadPushedIt() throws {
+        try central.registerNode(id: NodeID(rawValue: 0xB0B).hex, publicKey: [UInt8](repeating: 7, count: 32), auditor: "bob")
+        let bobsWork = record("item", "\(audit)/iso42001:2023/4.1", "result", "conform", node: NodeID(rawValue: 0xB0B))
+        let strangers = record("item", "\(audit)/iso42001:2023/4.2", "result", "conform", node: NodeID(rawValue: 0x5757))
+        let plan = MergeRecord(entity: "audit", key: audit, field: "scope", value: .text("everything"),
+                               timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0,
+                                                    node: central.node), seen: [])
+        let own = record("item", "\(audit)/iso42001:2023/4.3", "result", "conform")
+        let answer = try desk.relay(RecordBatch(through: 4, records: [bobsWork, strangers, plan, own].map { $0.encoded() }),
+                                    from: aliceNode)
+        XCTAssertEqual(answer.accepted, 1)
+        XCTAssertEqual(answer.refusals.map(\.index), [1, 2, 3])
+        XCTAssertTrue(answer.refusals[0].reason.contains("not enrolled"), answer.refusals[0].reason)
+        XCTAssertTrue(answer.refusals[1].reason.contains("central's own records"), answer.refusals[1].reason)
+        XCTAssertTrue(answer.refusals[2].reason.contains("`push`"), answer.refusals[2].reason)
+        XCTAssertNil(try central.pushedThrough(node: aliceNode.hex), "a relay says nothing of the node's own records")
     }
 }

@@ -6,13 +6,25 @@ import XCTest
 /// §8.3, §8.5) and re-encodes to exactly its input.
 extension FuzzCorpusReplayTests {
     /// The message types whose payloads these checks decode.
-    static let syncTypes: [MessageType] = [.push, .pushed, .pull, .records, .pulled, .offer, .want, .blob, .missing, .keys, .statusLists]
+    static let syncTypes: [MessageType] = [.resume, .resumed, .push, .relay, .pushed, .pull, .pulling, .records, .pulled, .offer, .want, .blob,
+                                           .missing, .keys, .statusLists]
 
     /// Decodes `payload` as a `type` message; true when it decoded (and was then checked).
     func checkSyncPayload(_ payload: [UInt8], as type: MessageType, _ name: String) -> Bool {
         let context = "\(name): a \(type) payload"
         switch type {
-        case .push, .records:
+        case .resume:
+            guard let request = try? ResumeRequest(payload: payload) else { return false }
+            XCTAssertEqual(request.message.payload, payload, "\(context) that re-encodes differently")
+        case .resumed:
+            guard let answer = try? ResumeAnswer(payload: payload) else { return false }
+            XCTAssertLessThanOrEqual(answer.cursor, UInt64.max, context)
+            XCTAssertEqual(answer.message.payload, payload, "\(context) that re-encodes differently")
+        case .pulling:
+            guard let start = try? PullStart(payload: payload) else { return false }
+            XCTAssertTrue(start.audits.allSatisfy { $0.utf8.count <= 255 }, context)
+            XCTAssertEqual(start.message.payload, payload, "\(context) that re-encodes differently")
+        case .push, .records, .relay:
             guard let batch = try? RecordBatch(payload: payload, what: "\(type)") else { return false }
             XCTAssertLessThanOrEqual(batch.records.count, SyncFormat.maxBatchRecords, context)
             XCTAssertEqual(batch.message(type).type, type, context)
@@ -25,6 +37,7 @@ extension FuzzCorpusReplayTests {
         case .pull:
             guard let request = try? PullRequest(payload: payload) else { return false }
             XCTAssertTrue(request.heldAudits.allSatisfy { $0.utf8.count <= 255 }, context)
+            XCTAssertTrue(request.catchingUp.allSatisfy { $0.audit.utf8.count <= 255 && $0.through <= request.cursor }, context)
             XCTAssertEqual(request.message.type, .pull, context)
             XCTAssertEqual(request.message.payload, payload, "\(context) that re-encodes differently")
         case .pulled:

@@ -197,11 +197,42 @@ final class SyncMessageTests: XCTestCase {
         badFlag[21] = 2
         assertRefused(try PushAnswer(payload: badFlag), "pushed: retry flag 2")
 
-        // pull / pulled: format · u64 cursor · u16 count · (u8 length · audit id)…
+        // pull: format · u64 cursor · u16 count · (u8 length · audit id)… held whole · u16 count ·
+        // (u8 length · audit id)… catching up · u64 through for each of those.
         let pull = PullRequest(cursor: 0x100, heldAudits: ["a1", "b"])
-        let pullPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 1, 0, 0, 2, 2, 0x61, 0x31, 1, 0x62]
-        XCTAssertEqual(pull.message.encoded(), [0x22, 0, 0, 0, 16] + pullPayload)
+        let pullPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 1, 0, 0, 2, 2, 0x61, 0x31, 1, 0x62, 0, 0]
+        XCTAssertEqual(pull.message.encoded(), [0x22, 0, 0, 0, 18] + pullPayload)
         XCTAssertEqual(try PullRequest(payload: pullPayload), pull)
+        let resumedPull = PullRequest(cursor: 0x100, heldAudits: [], catchingUp: [.init(audit: "c", through: 0xFF)])
+        let resumedPullPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0x63, 0, 0, 0, 0, 0, 0, 0, 0xFF]
+        XCTAssertEqual(resumedPull.message.encoded(), [0x22, 0, 0, 0, 23] + resumedPullPayload)
+        XCTAssertEqual(try PullRequest(payload: resumedPullPayload), resumedPull)
+        var pastCursor = resumedPullPayload
+        pastCursor[20] = 2
+        assertRefused(try PullRequest(payload: pastCursor), "pull: a catch-up past the cursor")
+
+        // pulling: format · u64 cursor · u16 count · (u8 length · audit id)…
+        let pulling = PullStart(cursor: 9, audits: ["a"])
+        let pullingPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 1, 0x61]
+        XCTAssertEqual(pulling.message.encoded(), [0x2E, 0, 0, 0, 13] + pullingPayload)
+        XCTAssertEqual(try PullStart(payload: pullingPayload), pulling)
+
+        // resume: format · u64 log · u64 cursor; resumed: format · u64 log · u64 cursor · u8 flags · u64 pushed.
+        let resume = ResumeRequest(log: 0x0102_0304_0506_0708, cursor: 5)
+        let resumePayload: [UInt8] = [0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 5]
+        XCTAssertEqual(resume.message.encoded(), [0x2B, 0, 0, 0, 17] + resumePayload)
+        XCTAssertEqual(try ResumeRequest(payload: resumePayload), resume)
+        let resumed = ResumeAnswer(log: 2, cursor: 3, pushedThrough: 4, restored: true)
+        let resumedPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 4]
+        XCTAssertEqual(resumed.message.encoded(), [0x2C, 0, 0, 0, 26] + resumedPayload)
+        XCTAssertEqual(try ResumeAnswer(payload: resumedPayload), resumed)
+        XCTAssertEqual(try ResumeAnswer(payload: ResumeAnswer(log: 2, cursor: 3, pushedThrough: nil, restored: false).message.payload).pushedThrough, nil)
+        var unknownFlag = resumedPayload
+        unknownFlag[17] = 7
+        assertRefused(try ResumeAnswer(payload: unknownFlag), "resumed: unknown flags 7")
+        var positionWithoutFlag = resumedPayload
+        positionWithoutFlag[17] = 2
+        assertRefused(try ResumeAnswer(payload: positionWithoutFlag), "resumed: a push position without its flag")
         let pulled = PullDone(cursor: 7, audits: [])
         let pulledPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0]
         XCTAssertEqual(pulled.message.encoded(), [0x24, 0, 0, 0, 11] + pulledPayload)
@@ -323,14 +354,14 @@ final class SyncMessageTests: XCTestCase {
         }
         func pull(_ id: [UInt8]) -> [UInt8] { [0x01] + be(3, 8) + [0, 2, 1, 0x61, UInt8(id.count)] + id }
         XCTAssertEqual(try PushAnswer(payload: pushed([0x61, 0xC3, 0xA9])).refusals.map(\.reason), ["ok", "aé"])
-        XCTAssertEqual(try PullRequest(payload: pull([0x62])).heldAudits, ["a", "b"])
+        XCTAssertEqual(try PullRequest(payload: pull([0x62]) + [0, 0]).heldAudits, ["a", "b"])
         XCTAssertEqual(try PullDone(payload: pull([0xF0, 0x9F, 0x98, 0x80])).audits, ["a", "😀"])
         let illFormed: [[UInt8]] = [
             [0xFF], [0x61, 0xC3], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80, 0x61], [0xE2, 0x82],
         ]
         for bytes in illFormed {
             assertRefused(try PushAnswer(payload: pushed(bytes)), "pushed: a reason is not UTF-8", "\(bytes)")
-            assertRefused(try PullRequest(payload: pull(bytes)), "pull: audit id is not UTF-8", "\(bytes)")
+            assertRefused(try PullRequest(payload: pull(bytes) + [0, 0]), "pull: audit id is not UTF-8", "\(bytes)")
             assertRefused(try PullDone(payload: pull(bytes)), "pulled: audit id is not UTF-8", "\(bytes)")
         }
     }

@@ -11,8 +11,9 @@ struct CentralBackup: ParsableCommand {
             The file is a tar archive: a consistent snapshot of central.sqlite, the central's \
             static key and every evidence file. It never overwrites a file, and a backup that \
             exists is complete. It holds the central's identity: keep it encrypted, readable by \
-            operators only. To restore into an empty directory:
-              mkdir -m 700 /var/lib/auditsync && tar xf central-2026-11-29.tar -C /var/lib/auditsync
+            operators only. Restore it with `auditsync central restore --from FILE`, which \
+            checks it and reconciles laptops that synced after it was taken (never restore it \
+            by hand with tar: laptops would take the restored log for the old one).
 
             Example:
               auditsync central backup --out /backups/central-$(date +%F).tar

@@ -41,6 +41,9 @@ struct CentralServe: ParsableCommand {
         // `listening on` appears must still stop the server cleanly.
         let stop = StopSignal()
         let central = try global.openCentral()
+        // Held until the process ends: no restore swaps the files of a running server.
+        let lock = try ServeLock.acquire(in: global.dataDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let address = try listenAddress() ?? central.listenAddress
         let name = try central.name
         let hello = Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: name)

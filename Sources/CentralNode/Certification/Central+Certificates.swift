@@ -26,12 +26,29 @@ public struct IssuedCertificate: Equatable, Sendable {
 extension Central {
     public static let signingKeyPath = "keys/certificate-signing.key"
 
-    /// The Ed25519 key certificates and status lists are signed with (created on first use).
+    /// The Ed25519 key certificates and status lists are signed with, created on first use. Once
+    /// it exists (the central notes that it made one), or once anything was signed with it, a
+    /// missing or damaged key file is an error, never a reason to make a new key: laptops and
+    /// third parties hold its public half, and every certificate names it.
     public func signingKey() throws -> CertificateSigningKey {
-        try CertificateSigningKey(rawRepresentation: try KeyFile.loadOrCreate(directory.appendingPathComponent(Self.signingKeyPath)) {
-            CertificateSigningKey.generate().rawRepresentation
-        })
+        let file = directory.appendingPathComponent(Self.signingKeyPath)
+        if !FileManager.default.fileExists(atPath: file.path) {
+            if try config(Self.signingKeyMadeKey) != nil || issuedCertificateCount() > 0 {
+                throw CentralError.missingKey(path: file.path, what: "certificate signing key")
+            }
+            let key = try KeyFile.loadOrCreate(file) { CertificateSigningKey.generate().rawRepresentation }
+            try setConfig(Self.signingKeyMadeKey, ISO8601DateFormatter().string(from: Date()))
+            return try CertificateSigningKey(rawRepresentation: key)
+        }
+        do {
+            return try CertificateSigningKey(rawRepresentation: try KeyFile.load(file))
+        } catch let error as KeyFileError {
+            if case .tooOpen = error { throw error }
+            throw CentralError.missingKey(path: file.path, what: "certificate signing key")
+        }
     }
+
+    static let signingKeyMadeKey = "keys.signing_made_at"
 
     /// The JWK Set anyone verifies this central's certificates and status lists with.
     public func publicKeys() throws -> JWKSet {

@@ -1,6 +1,7 @@
 import MergeCore
 import ReplicaStore
 import Transport
+import WireProtocol
 
 /// An admitted field node's connection and its sync state.
 final class SyncPeer {
@@ -8,6 +9,9 @@ final class SyncPeer {
     let node: NodeID
     let auditor: String
     var pushed = 0
+    var relayed = 0
+    /// What `resume` answered: a session begins with it.
+    var resumed: ResumeAnswer?
     var pull: PullStream?
     /// Blobs the central asked this node for, with what arrived of each so far.
     var wanted: [String: IncomingBlob?] = [:]

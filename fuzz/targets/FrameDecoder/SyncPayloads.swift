@@ -11,7 +11,13 @@ func checkPayload(_ message: WireMessage) {
     switch message.type {
     case .enroll: checkEnrollRequest(message.payload)
     case .enrolled: checkEnrollGrant(message.payload)
-    case .push, .records: checkRecordBatch(message.payload, as: message.type)
+    case .push, .records, .relay: checkRecordBatch(message.payload, as: message.type)
+    case .resume: checkResumeRequest(message.payload)
+    case .resumed: checkResumeAnswer(message.payload)
+    case .pulling:
+        if let start = try? PullStart(payload: message.payload), start.message.payload != message.payload {
+            fatalError("a pulling payload whose encoding differs from its input")
+        }
     case .pushed: checkPushAnswer(message.payload)
     case .pull: checkPullRequest(message.payload)
     case .pulled: checkPullDone(message.payload)
@@ -36,6 +42,9 @@ func checkEveryPayloadDecoder(_ bytes: [UInt8]) {
     checkEnrollGrant(bytes)
     checkRecordBatch(bytes, as: .push)
     checkRecordBatch(bytes, as: .records)
+    checkRecordBatch(bytes, as: .relay)
+    checkResumeRequest(bytes)
+    checkResumeAnswer(bytes)
     checkPushAnswer(bytes)
     checkPullRequest(bytes)
     checkPullDone(bytes)
@@ -45,7 +54,19 @@ func checkEveryPayloadDecoder(_ bytes: [UInt8]) {
     checkBlobMissing(bytes)
 }
 
-/// `push` and `records`: at most 4096 records.
+/// `resume`: two positions, one encoding.
+func checkResumeRequest(_ payload: [UInt8]) {
+    guard let request = try? ResumeRequest(payload: payload) else { return }
+    guard request.message.payload == payload else { fatalError("a resume payload whose encoding differs from its input") }
+}
+
+/// `resumed`: flags only in their two bits; a push position only with its flag.
+func checkResumeAnswer(_ payload: [UInt8]) {
+    guard let answer = try? ResumeAnswer(payload: payload) else { return }
+    guard answer.message.payload == payload else { fatalError("a resumed payload whose encoding differs from its input") }
+}
+
+/// `push`, `relay` and `records`: at most 4096 records.
 func checkRecordBatch(_ payload: [UInt8], as type: MessageType) {
     guard let batch = try? RecordBatch(payload: payload, what: "\(type)") else { return }
     guard batch.records.count <= SyncFormat.maxBatchRecords else { fatalError("decoded a \(type) of \(batch.records.count) records") }
@@ -69,7 +90,8 @@ func checkPushAnswer(_ payload: [UInt8]) {
 /// `pull`: audit ids of at most 255 bytes.
 func checkPullRequest(_ payload: [UInt8]) {
     guard let request = try? PullRequest(payload: payload) else { return }
-    guard request.heldAudits.count <= 0xFFFF, request.heldAudits.allSatisfy({ $0.utf8.count <= 255 }) else {
+    guard request.heldAudits.count <= 0xFFFF, request.heldAudits.allSatisfy({ $0.utf8.count <= 255 }),
+          request.catchingUp.allSatisfy({ $0.audit.utf8.count <= 255 && $0.through <= request.cursor }) else {
         fatalError("decoded an impossible pull \(request)")
     }
     let message = request.message

@@ -1,0 +1,133 @@
+import AuditReplica
+import MergeCore
+import ReplicaStore
+import Transport
+import WireProtocol
+
+/// One download in progress. It opens with `pulling` (the cursor and the audits the node will
+/// hold); then come the records of audits the node does not hold whole up to its cursor (it
+/// joined their team, it is new, or their catch-up was cut), in log order, each batch's
+/// `through` the log position it reaches, so a cut catch-up resumes where it stopped; then the
+/// log after the cursor, filtered to what the node may see and did not write itself. Sent while
+/// the connection has room; resumed when it drains. Ends with `pulled` at the log position it
+/// started from.
+final class PullStream {
+    private let desk: SyncDesk
+    private let node: NodeID
+    private let visible: Set<String>
+    /// Log positions of the catch-up, ascending, and how far it was sent.
+    private let catchUp: [Int64]
+    private var catchUpSent = 0
+    private var position: Int64
+    private let end: Int64
+    private let cursor: UInt64
+    /// `pulling` went out.
+    private var started = false
+    /// The log and catch-up were read to the end (`pulled` was given out).
+    private(set) var isFinished = false
+    /// Nothing more to send at all.
+    var isDone: Bool { isFinished && trailer.isEmpty }
+    private(set) var sent = 0
+    /// Continues the stream in a later turn of the loop (see `pump`).
+    private var resumption: LoopTimer?
+    /// Messages that follow `pulled`.
+    private var trailer: [WireMessage] = []
+    static let batchRecords = 4096
+
+    /// `request.cursor` is read in the central's log as it is now (`resume` translated it).
+    init(desk: SyncDesk, node: NodeID, auditor: String, request: PullRequest, rowsPerStep: Int = 64 * 1024) throws {
+        self.desk = desk
+        self.rowsPerStep = rowsPerStep
+        self.node = node
+        visible = try desk.visibleAudits(of: auditor)
+        end = try desk.store.lastSequence()
+        let cursor = min(request.cursor, UInt64(end))
+        self.cursor = cursor
+        position = Int64(cursor)
+        let held = Set(request.heldAudits)
+        let progress = Dictionary(request.catchingUp.map { ($0.audit, Int64($0.through)) }, uniquingKeysWith: max)
+        var catchUp: [Int64] = []
+        for audit in visible.subtracting(held) {
+            let from = progress[audit] ?? 0
+            catchUp += try desk.store.sequences(in: KeyScope(audit), entities: AuditSchema.Entity.all)
+                .filter { $0 > from && $0 <= Int64(cursor) }
+        }
+        self.catchUp = catchUp.sorted()
+    }
+
+    /// Sends batches while `connection` takes them; returns when it is full or the stream ended.
+    /// When a step read its share of the log without finding anything to send (a node whose
+    /// audits are a small part of a large log), it continues in a later turn of the loop, so the
+    /// other connections are served in between.
+    func pump(_ connection: SecureConnection, onFailure: @escaping (Error) -> Void) throws {
+        while connection.isWritable, !connection.isClosing {
+            guard let message = try next() else {
+                if isDone {
+                    cancel()
+                } else {
+                    let timer = resumption ?? LoopTimer(loop: connection.loop)
+                    resumption = timer
+                    timer.schedule(after: 0) { [weak self, weak connection] in
+                        guard let self, let connection else { return }
+                        do { try pump(connection, onFailure: onFailure) } catch { onFailure(error) }
+                    }
+                }
+                return
+            }
+            connection.send(message)
+        }
+    }
+
+    /// Stops a pending continuation (the connection closed, or the stream ended).
+    func cancel() {
+        resumption?.close()
+        resumption = nil
+    }
+
+    /// Log rows one call of `next()` reads at most before it gives the loop back.
+    let rowsPerStep: Int
+
+    /// The next message of the stream — a `records` batch, then `pulled` last — or nil once
+    /// `pulled` was given out, or when this step read `rowsPerStep` rows and found nothing to
+    /// send (call again).
+    func next() throws -> WireMessage? {
+        if !started {
+            started = true
+            return PullStart(cursor: cursor, audits: visible.sorted()).message
+        }
+        if isFinished { return trailer.isEmpty ? nil : trailer.removeFirst() }
+        var scanned = 0
+        while !isFinished, scanned < rowsPerStep {
+            if catchUpSent < catchUp.count {
+                let part = catchUp[catchUpSent..<min(catchUpSent + Self.batchRecords, catchUp.count)]
+                catchUpSent += part.count
+                let records = try desk.store.records(at: Array(part)).filter { $0.timestamp.node != node }
+                if let batch = batch(records, through: UInt64(part.last!)) { return batch }
+                continue
+            }
+            let rows = try desk.store.records(after: position, limit: min(Self.batchRecords, rowsPerStep))
+                .filter { $0.sequence <= end }
+            scanned += rows.count
+            guard let last = rows.last else {
+                isFinished = true
+                // After `pulled`: what the node needs to check certificates offline.
+                trailer = [PublishedKeys(jwks: try desk.central.publicKeys().document.encoded(pretty: false)).message,
+                           PublishedStatusLists(lists: try desk.central.signedStatusLists()
+                               .split(whereSeparator: \.isNewline).map(String.init)).message]
+                return PullDone(cursor: UInt64(end), audits: visible.sorted()).message
+            }
+            position = last.sequence
+            let records = rows.map(\.record).filter {
+                $0.timestamp.node != node && visible.contains(AuditSchema.audit(ofKey: $0.key))
+            }
+            if let batch = batch(records, through: UInt64(position)) { return batch }
+        }
+        return nil
+    }
+
+    private func batch(_ records: [MergeRecord], through: UInt64) -> WireMessage? {
+        guard !records.isEmpty else { return nil }
+        sent += records.count
+        return RecordBatch(through: through, records: records.map { $0.encoded() }).message(.records)
+    }
+}

@@ -1,0 +1,114 @@
+import AuditReplica
+import Foundation
+import MergeCore
+import ReplicaStore
+import WireProtocol
+
+/// Receiving the team's work: records by cursor, then the central's keys and status lists.
+extension FieldNode {
+    /// Asks for what this laptop has not seen: the log after its cursor, and the audits it does
+    /// not hold whole from their start (or from where a cut catch-up stopped). Batches are
+    /// applied a few at a time, each group in one transaction with the positions that cover it,
+    /// so nothing committed is ever asked for again and no position passes an uncommitted record.
+    func pull(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
+        let cursor = UInt64(try config(Self.pulledKey).flatMap(UInt64.init) ?? 0)
+        let held = try config(Self.heldKey).map { $0.split(separator: "\n").map(String.init) } ?? []
+        var catchingUp = try catchUpProgress()
+        try channel.send(PullRequest(cursor: cursor, heldAudits: held, catchingUp: catchingUp.sorted { $0.key < $1.key }
+            .map { PullRequest.CatchUp(audit: $0.key, through: $0.value) }).message)
+        let start = try PullStart(payload: try expect(.pulling, from: channel, step: "pull").payload)
+        guard start.cursor == cursor else { throw FieldError.unexpectedAnswer("a download from another cursor") }
+
+        var pending: [MergeRecord] = []
+        // Where the records pending reach: in the catch-up (at most the cursor), or past it.
+        var catchUpThrough: UInt64?
+        var logThrough: UInt64?
+        func commitPending() throws {
+            guard !pending.isEmpty || logThrough != nil || catchUpThrough != nil else { return }
+            let caughtUp = Set(pending.lazy.map { AuditSchema.audit(ofKey: $0.key) })
+            let report = try store.apply(pending) { report in
+                // A refused record (stamped too far ahead of this laptop's clock) keeps every
+                // position where it was: the next sync fetches it again.
+                guard report.rejected.isEmpty else { return }
+                if let logThrough {
+                    // Past the catch-up: every audit of the download is held whole up to here.
+                    try setConfig(Self.pulledKey, String(logThrough))
+                    try setConfig(Self.heldKey, start.audits.joined(separator: "\n"))
+                    try saveCatchUpProgress([:])
+                    try pullMarks.note(local: try store.lastSequence(), cursor: logThrough)
+                } else if let catchUpThrough {
+                    for audit in caughtUp { catchingUp[audit] = catchUpThrough }
+                    try saveCatchUpProgress(catchingUp)
+                }
+            }
+            summary.received += report.applied
+            summary.conflicts += report.conflicts
+            pending.removeAll(keepingCapacity: true)
+            (catchUpThrough, logThrough) = (nil, nil)
+            if !report.rejected.isEmpty {
+                throw FieldError.refusedRecords(report.rejected.map { "\($0.record.key) \($0.record.field): \($0.reason)" })
+            }
+            progress("received \(summary.received) records")
+        }
+        while true {
+            let message = try channel.receive()
+            switch message.type {
+            case .records:
+                let batch = try RecordBatch(payload: message.payload, what: "records")
+                if batch.through <= cursor {
+                    // A catch-up batch after log batches cannot be: the catch-up comes first.
+                    guard logThrough == nil else { throw FieldError.unexpectedAnswer("a catch-up batch after the log") }
+                    catchUpThrough = batch.through
+                } else {
+                    try commitCatchUpFirst(&pending, catchUpThrough: catchUpThrough, commit: commitPending)
+                    logThrough = batch.through
+                }
+                pending += try batch.records.map { try MergeRecord(decoding: $0) }
+                if pending.count >= Self.recordsPerCommit { try commitPending() }
+            case .pulled:
+                try commitPending()
+                let done = try PullDone(payload: message.payload)
+                try database.transaction {
+                    try setConfig(Self.pulledKey, String(done.cursor))
+                    try setConfig(Self.heldKey, done.audits.joined(separator: "\n"))
+                    try saveCatchUpProgress([:])
+                    try pullMarks.note(local: try store.lastSequence(), cursor: done.cursor)
+                }
+                try skipReceivedRecords(from: Int64(try config(Self.pushedKey).flatMap(Int64.init) ?? 0))
+                try receivePublications(on: channel)
+                return
+            case .error:
+                throw FieldError.centralRefused(try ChannelError(payload: message.payload), step: "pull")
+            default:
+                throw FieldError.unexpectedAnswer("a \(message.type) message during the download")
+            }
+        }
+    }
+
+    /// Catch-up records and log records never share a commit: each kind moves its own position.
+    private func commitCatchUpFirst(_ pending: inout [MergeRecord], catchUpThrough: UInt64?,
+                                    commit: () throws -> Void) throws {
+        if catchUpThrough != nil { try commit() }
+    }
+
+    /// Records applied per transaction while pulling (four full batches).
+    static let recordsPerCommit = 4096
+
+    /// The central's keys and status lists, which follow `pulled`: kept, so that `verify` on
+    /// this laptop checks certificates with no network.
+    private func receivePublications(on channel: BlockingChannel) throws {
+        let keys = try PublishedKeys(payload: try expect(.keys, from: channel, step: "pull").payload)
+        let lists = try PublishedStatusLists(payload: try expect(.statusLists, from: channel, step: "pull").payload)
+        try database.transaction {
+            try setConfig(Self.keysKey, keys.jwks)
+            try setConfig(Self.statusListsKey, lists.lists.joined(separator: "\n"))
+        }
+    }
+
+    /// The central's JWK Set and signed status lists as last received (nil before a sync).
+    public func publications() throws -> (keys: String, statusLists: [String])? {
+        guard let keys = try config(Self.keysKey) else { return nil }
+        let lists = try config(Self.statusListsKey).map { $0.split(separator: "\n").map(String.init) } ?? []
+        return (keys, lists)
+    }
+}

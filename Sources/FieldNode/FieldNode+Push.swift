@@ -1,0 +1,112 @@
+import Foundation
+import MergeCore
+import ReplicaStore
+import WireProtocol
+
+/// Sending work up: this laptop's own records (`push`), and other nodes' records a restored
+/// central lost (`relay`).
+extension FieldNode {
+    /// Sends this node's records after its push position, in batches, each answered before the
+    /// next. The central notes how far it holds them in the same transaction as the records; if
+    /// that note is behind what it once acknowledged to this laptop, it lost them (a restore),
+    /// and the push starts again from its note.
+    func push(on channel: BlockingChannel, from held: UInt64?, into summary: inout SyncSummary,
+              progress: (String) -> Void) throws {
+        var through = try pushStart(centralHolds: held)
+        if try skipReceivedRecords(from: through) { return }
+        while true {
+            let rows = try store.records(after: through, limit: PushLimits.batch)
+            guard let last = rows.last else { break }
+            let own = rows.filter { $0.record.timestamp.node == node }
+            if !own.isEmpty {
+                try channel.send(RecordBatch(through: UInt64(last.sequence), records: own.map { $0.record.encoded() }).message(.push))
+                let answer = try PushAnswer(payload: try expect(.pushed, from: channel, step: "push").payload)
+                guard answer.through == UInt64(last.sequence) else {
+                    throw FieldError.unexpectedAnswer("an acknowledgement for another batch")
+                }
+                summary.sent += Int(answer.accepted)
+                if !answer.refusals.contains(where: \.retryLater) { try setConfig(Self.ackedKey, String(answer.through)) }
+                var retryFrom: Int64?
+                for refusal in answer.refusals where Int(refusal.index) < own.count {
+                    let (sequence, record) = own[Int(refusal.index)]
+                    if refusal.retryLater {
+                        retryFrom = min(retryFrom ?? sequence, sequence)
+                        summary.postponed.append("\(record.key) \(record.field): \(refusal.reason)")
+                    } else {
+                        summary.refused.append("\(record.key) \(record.field): \(refusal.reason)")
+                    }
+                }
+                progress("sent \(summary.sent) records")
+                // A record the central will take later (its clock was ahead) keeps the push
+                // position before it: the next sync sends it again, with what follows.
+                if let retryFrom {
+                    try setConfig(Self.pushedKey, String(retryFrom - 1))
+                    return
+                }
+            }
+            through = last.sequence
+            try setConfig(Self.pushedKey, String(through))
+        }
+    }
+
+    /// Where the push starts: this laptop's own position, unless the central holds less than it
+    /// once acknowledged (its note is behind, or gone), which only a restore does.
+    func pushStart(centralHolds held: UInt64?) throws -> Int64 {
+        let local = Int64(try config(Self.pushedKey).flatMap(Int64.init) ?? 0)
+        guard let acked = try config(Self.ackedKey).flatMap(Int64.init) else { return local }
+        guard let held else { return 0 }
+        return Int64(held) < acked ? min(Int64(held), local) : local
+    }
+
+    static let ackedKey = "sync.acknowledged_through"
+
+    /// When none of this node's own records lies past `through`, moves the push position to the
+    /// log's end without reading what lies between (records received from the central), so an
+    /// incremental sync costs what changed, not the replica's size. The end is read before the
+    /// last own position: a local write landing between the two reads is past that end.
+    @discardableResult
+    func skipReceivedRecords(from through: Int64) throws -> Bool {
+        let end = try store.lastSequence()
+        guard try store.lastLocalSequence() <= through else { return false }
+        if end > through { try setConfig(Self.pushedKey, String(end)) }
+        return true
+    }
+
+    /// Gives back to a restored central the other nodes' records this laptop received after the
+    /// restore point (the range `resume` noted). The central checks each as if its origin node
+    /// pushed it; what it already holds changes nothing. Resumable: the range shrinks as each
+    /// batch is answered.
+    func relay(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
+        guard var from = try config(Self.relayFromKey).flatMap(Int64.init),
+              let to = try config(Self.relayToKey).flatMap(Int64.init) else { return }
+        while from < to {
+            let rows = try store.records(after: from, limit: PushLimits.batch).filter { $0.sequence <= to }
+            guard let last = rows.last else { break }
+            let others = rows.filter { $0.record.timestamp.node != node }
+            if !others.isEmpty {
+                try channel.send(RecordBatch(through: UInt64(last.sequence), records: others.map { $0.record.encoded() })
+                    .message(.relay))
+                let answer = try PushAnswer(payload: try expect(.pushed, from: channel, step: "relay").payload)
+                guard answer.through == UInt64(last.sequence) else {
+                    throw FieldError.unexpectedAnswer("an acknowledgement for another batch")
+                }
+                summary.relayed += Int(answer.accepted)
+                for refusal in answer.refusals where Int(refusal.index) < others.count {
+                    let record = others[Int(refusal.index)].record
+                    summary.refused.append("relayed \(record.key) \(record.field) by node \(record.timestamp.node.hex): \(refusal.reason)")
+                }
+                progress("gave back \(summary.relayed) records of other nodes")
+            }
+            from = last.sequence
+            try setConfig(Self.relayFromKey, String(from))
+        }
+        try database.transaction {
+            try settings.remove(Self.relayFromKey)
+            try settings.remove(Self.relayToKey)
+        }
+    }
+
+    private enum PushLimits {
+        static let batch = 1024
+    }
+}
