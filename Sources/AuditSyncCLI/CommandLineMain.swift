@@ -1,8 +1,11 @@
 import ArgumentParser
+import FieldNode
 import Foundation
 
-/// Runs one command line and returns the exit status: 0 on success, 2 for bad usage, 1 when the
-/// command itself failed. Every failure prints one line starting `error:` on standard error.
+/// Runs one command line and returns the exit status: 0 on success, 2 for bad usage, 3 when the
+/// central refused (something must change first), 4 when it could not be reached or is not
+/// serving now (try again later), 5 when a sync finished with work held back, 1 for every other
+/// failure. Every failure prints one line starting `error:` on standard error.
 public enum CommandLineMain {
     public static func run(_ arguments: [String]) -> Int32 {
         var command: ParsableCommand
@@ -36,7 +39,18 @@ public enum CommandLineMain {
             return 2
         }
         Output.error("error: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
-        return 1
+        return status(of: error)
+    }
+
+    /// The documented exit statuses of a failed command (docs/field-guide.md).
+    static func status(of error: Error) -> Int32 {
+        if error is HeldBack { return 5 }
+        guard let field = error as? FieldError else { return 1 }
+        switch field.kind {
+        case .refused: return 3
+        case .unavailable: return 4
+        case .failed: return 1
+        }
     }
 
     /// `auditsync central audit create`: the known command words the user typed, for the hint.

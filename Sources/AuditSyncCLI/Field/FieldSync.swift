@@ -9,11 +9,17 @@ struct FieldSync: ParsableCommand {
         commandName: "sync",
         abstract: "Exchange changes with the central: send this laptop's work, receive the team's.",
         discussion: """
-            Sends the records this laptop wrote that the central has not acknowledged, then \
-            receives what it has not seen of the audits its auditor is on. Progress goes to \
-            stderr, the summary to stdout. A sync cut at any point (network, battery) loses \
-            nothing: run it again and it finishes. Records the central refuses (an audit the \
+            Sends the records this laptop wrote that the central does not hold, then receives \
+            what it has not seen of the audits its auditor is on. Progress goes to stderr, the \
+            summary to stdout. A sync cut at any point (network, battery) loses nothing: run it \
+            again and it finishes where it stopped. Records the central refuses (an audit the \
             auditor is not on, say) are listed, and stay on this laptop.
+
+            Exit status: 0 everything went up and came down; 3 the central refused this laptop \
+            (revoked, not enrolled, wrong version: something must change first); 4 the central \
+            could not be reached or is not serving now (sync again later); 5 the sync finished \
+            but some of this laptop's work is held back (listed: a clock to fix, a refusal); \
+            1 anything else.
 
             Example:
               auditsync field sync
@@ -29,13 +35,39 @@ struct FieldSync: ParsableCommand {
         defer { loop.shutdown() }
         let summary = try node.sync(on: loop) { Output.error($0) }
         for refusal in summary.refused { Output.error("refused by the central: \(refusal)") }
-        for record in summary.postponed { Output.error("not taken yet (check this laptop's clock): \(record)") }
+        for record in summary.postponed { Output.error("held back (check this laptop's clock): \(record)") }
         for name in summary.missingBlobs { Output.error("evidence \(name) is not at the central yet; a later sync brings it") }
-        global.emit(["sent": .int(summary.sent), "received": .int(summary.received), "conflicts": .int(summary.conflicts),
-                     "blobs": .int(summary.blobs), "refused": .array(summary.refused.map(JSONValue.string)),
-                     "postponed": .array(summary.postponed.map(JSONValue.string))],
+        var document: [String: JSONValue] = [
+            "sent": .int(summary.sent), "received": .int(summary.received), "conflicts": .int(summary.conflicts),
+            "blobs": .int(summary.blobs), "refused": .array(summary.refused.map(JSONValue.string)),
+            "postponed": .array(summary.postponed.map(JSONValue.string)),
+        ]
+        if summary.relayed > 0 || summary.reconciled != nil { document["relayed"] = .int(summary.relayed) }
+        global.emit(.object(document),
                     text: "sent \(summary.sent), received \(summary.received), conflicts \(summary.conflicts), "
-                        + "blobs \(summary.blobs)" + (summary.refused.isEmpty ? "" : ", refused \(summary.refused.count)")
-                        + (summary.postponed.isEmpty ? "" : ", not taken yet \(summary.postponed.count)"))
+                        + "blobs \(summary.blobs)" + (summary.relayed == 0 ? "" : ", gave back \(summary.relayed) of the team's")
+                        + (summary.refused.isEmpty ? "" : ", refused \(summary.refused.count)")
+                        + (summary.postponed.isEmpty ? "" : ", held back \(summary.postponed.count)"))
+        if summary.isHeldBack {
+            throw HeldBack(postponed: summary.postponed.count, refused: summary.refused.count)
+        }
+    }
+}
+
+/// The sync finished, but not all of this laptop's work went up (exit 5).
+struct HeldBack: Error, CustomStringConvertible {
+    let postponed: Int
+    let refused: Int
+
+    var description: String {
+        var parts: [String] = []
+        if postponed > 0 {
+            parts.append("\(postponed) records are held back because they are stamped too far ahead of the central's clock; "
+                         + "set this laptop's clock right (automatic network time) and sync again — they are kept")
+        }
+        if refused > 0 {
+            parts.append("\(refused) records were refused by the central (listed above); they stay on this laptop")
+        }
+        return parts.joined(separator: "; ")
     }
 }
