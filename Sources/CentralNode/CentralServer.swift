@@ -22,6 +22,8 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     /// How many connections one node may hold at once: a laptop needs one, a retry may briefly
     /// overlap it; more is a fault or an attack, and must not eat the server's connection limit.
     public let maxConnectionsPerNode: Int
+    /// The outgoing queue per connection past which a pull waits for the network (see `central serve`).
+    public static let writeHighWaterMark = 32 << 10
     /// How often the node table is polled for revocations made by other processes.
     public static let revocationCheckMilliseconds: UInt64 = 500
     private var openConnections: [String: Int] = [:]

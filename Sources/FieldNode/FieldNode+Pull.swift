@@ -51,7 +51,14 @@ extension FieldNode {
             progress("received \(summary.received) records")
         }
         while true {
-            let message = try channel.receive()
+            let message: WireMessage
+            do {
+                message = try channel.receive()
+            } catch {
+                // The link dropped: what arrived whole is kept, so the next pull starts after it.
+                try? commitPending()
+                throw error
+            }
             switch message.type {
             case .records:
                 let batch = try RecordBatch(payload: message.payload, what: "records")

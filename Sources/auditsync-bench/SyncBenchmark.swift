@@ -133,6 +133,9 @@ final class ServedCentral {
             host: "127.0.0.1", port: 0, staticKey: try central.staticKey(),
             hello: Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: try central.name))
         configuration.maxConnections = 4096
+        // As `central serve` runs it (AUDITSYNC_BENCH_HIGH_WATER overrides, for comparisons).
+        configuration.limits.writeHighWaterMark = ProcessInfo.processInfo.environment["AUDITSYNC_BENCH_HIGH_WATER"]
+            .flatMap(Int.init) ?? CentralServer.writeHighWaterMark
         let (server, address) = try blockingWait { [serverLoop, configuration] in
             try await SecureServer.start(on: serverLoop, configuration: configuration, handler: handler, log: { _ in })
         }

@@ -50,6 +50,10 @@ struct CentralServe: ParsableCommand {
         var configuration = SecureServer.Configuration(host: address.host, port: address.port,
                                                        staticKey: try central.staticKey(), hello: hello)
         configuration.maxConnections = 4096
+        // What a pull has queued but the network has not taken is lost when the link drops, and
+        // sent again: keep that small. 256 KiB still keeps a fast link busy (the kernel's own
+        // buffers sit behind it), and a thousand laptops cost at most 256 MiB of queues.
+        configuration.limits.writeHighWaterMark = CentralServer.writeHighWaterMark
         // The server's own connections to the data: used on its loop thread only.
         let handler = CentralServer(central: try global.openCentral(),
                                     nodes: try NodeDirectory(centralDirectory: global.dataDirectory),

@@ -27,6 +27,7 @@ final class PullStream {
     private(set) var isFinished = false
     /// Nothing more to send at all.
     var isDone: Bool { isFinished && trailer.isEmpty }
+    /// Records handed to the connection so far.
     private(set) var sent = 0
     /// Continues the stream in a later turn of the loop (see `pump`).
     private var resumption: LoopTimer?
@@ -95,14 +96,19 @@ final class PullStream {
             started = true
             return PullStart(cursor: cursor, audits: visible.sorted()).message
         }
+        if !queued.isEmpty {
+            let (message, records) = queued.removeFirst()
+            sent += records
+            return message
+        }
         if isFinished { return trailer.isEmpty ? nil : trailer.removeFirst() }
         var scanned = 0
         while !isFinished, scanned < rowsPerStep {
             if catchUpSent < catchUp.count {
                 let part = catchUp[catchUpSent..<min(catchUpSent + Self.batchRecords, catchUp.count)]
                 catchUpSent += part.count
-                let records = try desk.store.records(at: Array(part)).filter { $0.timestamp.node != node }
-                if let batch = batch(records, through: UInt64(part.last!)) { return batch }
+                let records = zip(part, try desk.store.records(at: Array(part))).filter { $0.1.timestamp.node != node }
+                if let batch = batches(records, through: UInt64(part.last!)) { return batch }
                 continue
             }
             let rows = try desk.store.records(after: position, limit: min(Self.batchRecords, rowsPerStep))
@@ -117,17 +123,43 @@ final class PullStream {
                 return PullDone(cursor: UInt64(end), audits: visible.sorted()).message
             }
             position = last.sequence
-            let records = rows.map(\.record).filter {
-                $0.timestamp.node != node && visible.contains(AuditSchema.audit(ofKey: $0.key))
-            }
-            if let batch = batch(records, through: UInt64(position)) { return batch }
+            let records = rows.filter {
+                $0.record.timestamp.node != node && visible.contains(AuditSchema.audit(ofKey: $0.record.key))
+            }.map { ($0.sequence, $0.record) }
+            if let batch = batches(records, through: UInt64(position)) { return batch }
         }
         return nil
     }
 
-    private func batch(_ records: [MergeRecord], through: UInt64) -> WireMessage? {
+    /// Records cut into `records` messages of at most `batchBytes` each, the first returned and
+    /// the rest queued. Each message's `through` is its last record's log position (the last
+    /// one's: `through`, which may lie past it when the rows after were filtered out), so the
+    /// node's cursor never passes a record it has not received. Small messages keep what a
+    /// dropped link wastes small: what was queued and the message cut in two are sent again.
+    private func batches(_ records: [(sequence: Int64, record: MergeRecord)], through: UInt64) -> WireMessage? {
         guard !records.isEmpty else { return nil }
-        sent += records.count
-        return RecordBatch(through: through, records: records.map { $0.encoded() }).message(.records)
+        var messages: [(message: WireMessage, records: Int)] = []
+        var chunk: [[UInt8]] = []
+        var bytes = 0
+        for (index, (sequence, record)) in records.enumerated() {
+            let encoded = record.encoded()
+            chunk.append(encoded)
+            bytes += encoded.count + 4
+            let isLast = index == records.count - 1
+            if isLast || bytes >= Self.batchBytes {
+                messages.append((RecordBatch(through: isLast ? through : UInt64(sequence), records: chunk).message(.records),
+                                 chunk.count))
+                chunk.removeAll(keepingCapacity: true)
+                bytes = 0
+            }
+        }
+        queued += messages.dropFirst()
+        sent += messages[0].records
+        return messages[0].message
     }
+
+    /// Bytes of records per `records` message, about: a few hundred typical records.
+    static let batchBytes = 16 << 10
+    /// Messages cut from one read, waiting their turn.
+    private var queued: [(message: WireMessage, records: Int)] = []
 }
