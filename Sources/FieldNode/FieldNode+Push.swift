@@ -19,12 +19,16 @@ extension FieldNode {
             guard let last = rows.last else { break }
             let own = rows.filter { $0.record.timestamp.node == node }
             if !own.isEmpty {
+                // Noted before it leaves: from here on the central may hold these records.
+                try noteSent(through: last.sequence)
                 try channel.send(RecordBatch(through: UInt64(last.sequence), records: own.map { $0.record.encoded() }).message(.push))
                 let answer = try PushAnswer(payload: try expect(.pushed, from: channel, step: "push").payload)
                 guard answer.through == UInt64(last.sequence) else {
                     throw FieldError.unexpectedAnswer("an acknowledgement for another batch")
                 }
                 summary.sent += Int(answer.accepted)
+                try notePostponed(answer.refusals.filter(\.retryLater).compactMap { Int($0.index) < own.count ? own[Int($0.index)].sequence : nil },
+                                  among: own.map(\.sequence))
                 if !answer.refusals.contains(where: \.retryLater) { try setConfig(Self.ackedKey, String(answer.through)) }
                 var retryFrom: Int64?
                 for refusal in answer.refusals where Int(refusal.index) < own.count {
@@ -59,6 +63,30 @@ extension FieldNode {
     }
 
     static let ackedKey = "sync.acknowledged_through"
+    static let sentKey = "sync.sent_through"
+
+    /// The furthest log position a push ever sent: records past it never left this laptop.
+    func noteSent(through sequence: Int64) throws {
+        let sent = try config(Self.sentKey).flatMap(Int64.init) ?? 0
+        if sequence > sent { try setConfig(Self.sentKey, String(sequence)) }
+    }
+
+    /// Keeps which of a batch's records the central took only for later: the rest it took (or
+    /// refused for good), so they leave the list.
+    func notePostponed(_ postponed: [Int64], among batch: [Int64]) throws {
+        try database.transaction {
+            let delete = try database.prepare("DELETE FROM postponed_records WHERE seq = ?1")
+            for sequence in batch {
+                delete.bind(1, sequence)
+                try delete.run()
+            }
+            let insert = try database.prepare("INSERT OR IGNORE INTO postponed_records(seq) VALUES (?1)")
+            for sequence in postponed {
+                insert.bind(1, sequence)
+                try insert.run()
+            }
+        }
+    }
 
     /// When none of this node's own records lies past `through`, moves the push position to the
     /// log's end without reading what lies between (records received from the central), so an

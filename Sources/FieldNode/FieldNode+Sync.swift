@@ -41,7 +41,7 @@ extension FieldNode {
     public func sync(on loop: EventLoop, progress: (String) -> Void = { _ in }) throws -> SyncSummary {
         guard let enrollment = try enrollment else { throw FieldError.notEnrolled(directory.path) }
         let key = try nodeKey()
-        // CLOCK-REPAIR
+        try repairClockIfAhead()
         let channel: BlockingChannel
         do {
             channel = try BlockingChannel.connect(on: loop, SecureClient.Configuration(

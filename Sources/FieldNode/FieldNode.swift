@@ -55,6 +55,9 @@ public final class FieldNode {
         guard let enrollment = try enrollment else { throw FieldError.notEnrolled(directory.path) }
         // Work written now must be able to go up: a laptop whose key is gone says so first.
         _ = try nodeKey()
+        // A clock corrected since it ran ahead: what it stamped ahead is re-stamped first, so
+        // documents and reports show the right times.
+        try repairClockIfAhead()
         return AuditReplica(store: store, evidence: EvidenceStore(root: directory.appendingPathComponent("blobs")),
                             actor: enrollment.auditor)
     }

@@ -19,5 +19,12 @@ enum FieldSchema {
                 cursor INTEGER NOT NULL
             ) STRICT;
             """),
+        // This node's records the central took for later only (stamped too far ahead of its
+        // clock): with the records never sent, the only ones a corrected clock may re-stamp.
+        .init("0203-postponed-records", sql: """
+            CREATE TABLE postponed_records (
+                seq INTEGER PRIMARY KEY
+            ) STRICT;
+            """),
     ]
 }

@@ -1,9 +1,18 @@
-/// The hybrid logical clock of one node (Kulkarni et al.): it follows the wall clock, never goes
-/// backwards, and moves past every remote timestamp it receives, so a write always sorts after
-/// everything its writer had seen.
+/// The hybrid logical clock of one node (Kulkarni et al.): it follows the wall clock, does not go
+/// backwards when the wall clock does by up to the skew bound, and moves past every remote
+/// timestamp it receives, so a write always sorts after everything its writer had seen.
 ///
 /// The clock is a value: the replica store persists `last` in the same transaction as the records
 /// it stamps, which keeps it monotonic across restarts even when the wall clock jumps back.
+///
+/// One exception: a saved clock more than twice the skew bound ahead of the wall clock can only
+/// come from a wall clock that ran ahead and was corrected (a received stamp is at most the skew
+/// bound ahead when it arrives, and the wall clock would have to go back by more than the bound
+/// again). Staying there would stamp every later write ahead, and every peer would refuse it
+/// until real time caught up; so the clock comes back to the wall clock (`tick`, and
+/// `comeBack(now:)` for a replica re-stamping what it wrote ahead). What the merge needs still holds: a write is stamped after everything its writer saw
+/// of the fields it writes (`tick(now:after:)`), so it still supersedes what it overwrote, and
+/// (entity, key, field, timestamp) stays unique.
 public struct HybridLogicalClock: Sendable {
     public let node: NodeID
     /// The latest timestamp stamped or observed.
@@ -20,9 +29,17 @@ public struct HybridLogicalClock: Sendable {
         self.maxSkewMilliseconds = maxSkewMilliseconds
     }
 
-    /// Stamps a local event at wall time `now` (milliseconds since the epoch).
-    public mutating func tick(now: UInt64) -> Timestamp {
+    /// Stamps a local event at wall time `now` (milliseconds since the epoch), after `floor`
+    /// (what the writer saw of the fields it writes) when given.
+    public mutating func tick(now: UInt64, after floor: Timestamp? = nil) -> Timestamp {
         let physical = min(now, Timestamp.maxMilliseconds)
+        if last.milliseconds > physical &+ 2 &* maxSkewMilliseconds {
+            last = Timestamp(milliseconds: physical, counter: 0, node: node)
+        }
+        if let floor, floor.milliseconds > last.milliseconds
+            || (floor.milliseconds == last.milliseconds && floor.counter >= last.counter) {
+            last = Timestamp(milliseconds: floor.milliseconds, counter: floor.counter, node: node)
+        }
         if physical > last.milliseconds {
             last = Timestamp(milliseconds: physical, counter: 0, node: node)
         } else if last.counter == UInt16.max {
@@ -44,6 +61,18 @@ public struct HybridLogicalClock: Sendable {
             || (remote.milliseconds == last.milliseconds && remote.counter > last.counter) {
             last = Timestamp(milliseconds: remote.milliseconds, counter: remote.counter, node: node)
         }
+    }
+
+    /// True when the saved clock is further ahead of the wall clock than the skew bound: what it
+    /// stamps now, peers would refuse.
+    public func isAhead(now: UInt64) -> Bool {
+        last.milliseconds > now &+ maxSkewMilliseconds
+    }
+
+    /// Brings a clock that is ahead (`isAhead`) back to the wall clock: for a replica about to
+    /// re-stamp what it wrote while its wall clock ran ahead.
+    public mutating func comeBack(now: UInt64) {
+        if isAhead(now: now) { last = Timestamp(milliseconds: min(now, Timestamp.maxMilliseconds), counter: 0, node: node) }
     }
 
     public static func checkSkew(_ remote: Timestamp, now: UInt64, maxSkewMilliseconds: UInt64) throws(ClockSkewError) {

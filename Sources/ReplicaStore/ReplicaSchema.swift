@@ -43,5 +43,15 @@ public enum ReplicaSchema {
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX field_state_conflicted ON field_state(key) WHERE conflicts > 0;
             """),
+        // Records this node re-stamped after its clock ran ahead and came back (see
+        // `restampOwnRecords`): the log row keeps its position, this keeps its old stamp.
+        .init("0004-restamped", sql: """
+            CREATE TABLE restamped (
+                seq INTEGER NOT NULL,
+                old_clock INTEGER NOT NULL,
+                new_clock INTEGER NOT NULL,
+                at TEXT NOT NULL
+            ) STRICT;
+            """),
     ]
 }

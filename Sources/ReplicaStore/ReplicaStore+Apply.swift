@@ -66,11 +66,14 @@ extension ReplicaStore {
     public func write(_ writes: [FieldWrite]) throws -> [MergeRecord] {
         precondition(Set(writes.map(\.id)).count == writes.count, "one change writes each field once")
         return try storageTransaction {
-            let stamp = tick()
+            let shownByField = try writes.map { try currentStamps(of: $0.id) }
+            // After everything shown of these fields: a write supersedes what it overwrote even
+            // when this node's clock came back from running ahead.
+            let stamp = tick(after: shownByField.joined().max())
             var report = ApplyReport()
             var records: [MergeRecord] = []
-            for write in writes {
-                var shown = try currentStamps(of: write.id)
+            for (write, shownNow) in zip(writes, shownByField) {
+                var shown = shownNow
                 var timestamp = stamp
                 // A record names at most `seenCount` values. A field showing more (a crowd of
                 // concurrent writers) is resolved by a chain of writes of the same value, each

@@ -121,7 +121,7 @@ extension ReplicaStore {
         return try loggedRecord(sequence: entry.sequence)
     }
 
-    private func loggedRecord(sequence: Int64) throws -> MergeRecord {
+    func loggedRecord(sequence: Int64) throws -> MergeRecord {
         guard let row = try records(after: sequence - 1, limit: 1).first, row.sequence == sequence else {
             throw ReplicaError.notADatabase(path: database.path)
         }

@@ -12,7 +12,7 @@ import SQLiteKit
 public final class ReplicaStore {
     public let database: Database
     public let node: NodeID
-    public private(set) var clock: HybridLogicalClock
+    public internal(set) var clock: HybridLogicalClock
     /// Wall time in milliseconds since the epoch; tests substitute a fake clock.
     public let now: () -> UInt64
 
@@ -114,7 +114,7 @@ public final class ReplicaStore {
     }
 
     /// Stamps a local write.
-    func tick() -> Timestamp { clock.tick(now: now()) }
+    func tick(after floor: Timestamp? = nil) -> Timestamp { clock.tick(now: now(), after: floor) }
 
     func observe(_ stamp: Timestamp) throws {
         try clock.observe(stamp, now: now())

@@ -39,7 +39,7 @@ final class HybridLogicalClockTests: XCTestCase {
         XCTAssertGreaterThan(after, before)
     }
 
-    func testTickIsStrictlyMonotonicWhateverTheWallClockDoes() {
+    func testTickIsStrictlyMonotonicWhileTheWallClockGoesBackNoFurtherThanTheSkew() {
         for caseIndex in 0..<300 {
             let seed = 0x4C0C_0000 + UInt64(caseIndex)
             var random = SplitMix64(seed: seed)
@@ -48,11 +48,14 @@ final class HybridLogicalClockTests: XCTestCase {
             var now = base + UInt64.random(in: 0..<1_000_000, using: &random)
             var previous: Timestamp?
             for step in 0..<200 {
-                // Forward, standing still, or backwards by up to an hour.
+                // Forward, standing still, or backwards, never further than twice the skew bound
+                // behind the clock (further is a corrected clock, which comes back).
                 switch UInt64.random(in: 0..<4, using: &random) {
                 case 0: now += UInt64.random(in: 1...1000, using: &random)
                 case 1: break
-                case 2: now -= UInt64.random(in: 1...3_600_000, using: &random)
+                case 2: now = max(now - UInt64.random(in: 1...3_600_000, using: &random),
+                                  clock.last.milliseconds.subtractingReportingOverflow(2 * clock.maxSkewMilliseconds).overflow
+                                      ? 0 : clock.last.milliseconds - 2 * clock.maxSkewMilliseconds)
                 default: now += UInt64.random(in: 0...2, using: &random)
                 }
                 let stamp = clock.tick(now: now)
@@ -69,6 +72,46 @@ final class HybridLogicalClockTests: XCTestCase {
                     return
                 }
                 previous = stamp
+            }
+        }
+    }
+
+    func testAClockThatRanAheadComesBackToTheCorrectedWallClock() {
+        var clock = HybridLogicalClock(node: nodeA)
+        let ahead = clock.tick(now: base + 2 * 86_400_000)
+        XCTAssertTrue(clock.isAhead(now: base))
+        let corrected = clock.tick(now: base)
+        XCTAssertEqual(corrected, Timestamp(milliseconds: base, counter: 1, node: nodeA),
+                       "work after the correction is stamped by the corrected clock")
+        XCTAssertLessThan(corrected, ahead)
+        XCTAssertFalse(clock.isAhead(now: base))
+        // Within twice the skew bound it does not come back by itself: a received stamp may be
+        // the bound ahead, and the wall clock may then go back a little.
+        var drifting = HybridLogicalClock(node: nodeA)
+        let slightly = drifting.tick(now: base + 2 * drifting.maxSkewMilliseconds)
+        XCTAssertTrue(drifting.isAhead(now: base))
+        XCTAssertGreaterThan(drifting.tick(now: base), slightly)
+        // A replica re-stamping what it wrote ahead brings it back on purpose.
+        drifting.comeBack(now: base)
+        XCTAssertEqual(drifting.tick(now: base), Timestamp(milliseconds: base, counter: 1, node: nodeA))
+    }
+
+    /// Property: whatever the wall clock does, a tick after a floor sorts after it — a write is
+    /// stamped after everything its writer saw of the fields it writes, so it supersedes them.
+    func testATickAfterAFloorSortsAfterItWhateverTheWallClockDoes() {
+        var random = SplitMix64(seed: 0xF100_0001)
+        var clock = HybridLogicalClock(node: nodeA)
+        for step in 0..<2000 {
+            let now = base + UInt64.random(in: 0...(3 * 86_400_000), using: &random)
+            let floor = Timestamp(milliseconds: base + UInt64.random(in: 0...(3 * 86_400_000), using: &random),
+                                  counter: Bool.random(using: &random) ? .max : UInt16.random(in: 0...UInt16.max, using: &random),
+                                  node: Bool.random(using: &random) ? nodeA : nodeB)
+            let stamp = clock.tick(now: now, after: Bool.random(using: &random) ? floor : nil)
+            if clock.last != stamp { return XCTFail("step \(step): the clock holds \(clock.last), not \(stamp)") }
+            let after = clock.tick(now: now, after: floor)
+            if !(after > floor) { return XCTFail("step \(step): tick(now: \(now), after: \(floor)) gave \(after)") }
+            if after.milliseconds + clock.maxSkewMilliseconds < now {
+                return XCTFail("step \(step): \(after) is behind the wall clock \(now)")
             }
         }
     }
@@ -247,7 +290,7 @@ final class HybridLogicalClockTests: XCTestCase {
 
     // MARK: resuming
 
-    func testAResumedClockNeverStampsAtOrBeforeItsLast() {
+    func testAResumedClockNeverStampsAtOrBeforeItsLastWithinTheSkew() {
         for caseIndex in 0..<400 {
             let seed = 0x2E50_0000 + UInt64(caseIndex)
             var random = SplitMix64(seed: seed)
@@ -258,8 +301,9 @@ final class HybridLogicalClockTests: XCTestCase {
             var clock = HybridLogicalClock(node: node, last: last)
             var previous = last
             for step in 0..<20 {
-                // Mostly a wall clock that went back (a restart after an NTP correction), sometimes not.
-                let now = UInt64(Int64(last.milliseconds) + Int64.random(in: -86_400_000...2, using: &random))
+                // Mostly a wall clock that went back (a restart after an NTP correction) by up to
+                // twice the skew bound, sometimes not.
+                let now = UInt64(Int64(last.milliseconds) + Int64.random(in: -2 * Int64(clock.maxSkewMilliseconds)...2, using: &random))
                 let stamp = clock.tick(now: now)
                 guard stamp > previous else {
                     XCTFail("seed \(seed): step \(step): resumed from \(last), tick(now: \(now)) gave \(stamp), not after \(previous)")

@@ -41,6 +41,56 @@ extension ReplicaStoreTests {
         XCTAssertEqual(try store.fieldState(future.fieldID)?.value, .text("future"))
     }
 
+    // MARK: A clock that ran ahead
+
+    func testAfterAClockCorrectionNewWorkFollowsTheWallClockAndStillSupersedesWhatItOverwrote() throws {
+        let clock = FakeClock(base + 2 * 86_400_000)
+        let store = try ReplicaStore(path: path("corrected.sqlite"), create: true, now: { clock.milliseconds })
+        let ahead = try store.write([FieldWrite("item", "A-1/x", "result", .text("conform"))])[0]
+        clock.milliseconds = base
+        let other = try store.write([FieldWrite("item", "A-1/y", "result", .text("conform"))])[0]
+        XCTAssertEqual(other.timestamp.milliseconds, base, "work on another field follows the corrected clock")
+        let overwrite = try store.write([FieldWrite("item", "A-1/x", "result", .text("nonconform"))])[0]
+        XCTAssertGreaterThan(overwrite.timestamp, ahead.timestamp, "a write still sorts after what it overwrote")
+        XCTAssertEqual(overwrite.seen, [ahead.timestamp])
+        XCTAssertEqual(try store.fieldState(overwrite.fieldID)?.value, .text("nonconform"))
+    }
+
+    func testRestampingWhatAClockWroteAheadKeepsTheFieldsAndTheirOrder() throws {
+        let clock = FakeClock(base + 2 * 86_400_000)
+        let store = try ReplicaStore(path: path("restamp.sqlite"), create: true, now: { clock.milliseconds })
+        let first = try store.write([FieldWrite("item", "A-1/x", "result", .text("conform"))])[0]
+        let second = try store.write([FieldWrite("item", "A-1/x", "result", .text("nonconform")),
+                                      FieldWrite("item", "A-1/x", "note", .text("gap found"))])
+        // A teammate's concurrent write, stamped by a right clock, lost to the run-ahead one.
+        let teammate = MergeRecord(entity: "item", key: "A-1/x", field: "result", value: .text("not-audited"),
+                                   timestamp: Timestamp(milliseconds: base - 1000, counter: 0, node: NodeID(rawValue: 0xBEE)),
+                                   seen: [])
+        clock.milliseconds = base
+        try store.apply([teammate])
+        XCTAssertEqual(try store.fieldState(first.fieldID)?.value, .text("nonconform"))
+
+        let ahead = try store.ownRecordsAhead(after: 0)
+        XCTAssertEqual(ahead.map(\.record.timestamp), [first.timestamp] + second.map(\.timestamp))
+        let restamps = try store.restampOwnRecords(ahead.map(\.sequence))
+        XCTAssertEqual(restamps.count, 3)
+        XCTAssertTrue(restamps.allSatisfy { $0.new.milliseconds >= base && $0.new.milliseconds < base + 1000 }, "\(restamps)")
+        XCTAssertEqual(try store.ownRecordsAhead(after: 0).count, 0)
+        XCTAssertEqual(try store.restamps(), restamps, "the trail keeps the old stamps")
+        // The order of the node's own writes holds: the second still supersedes the first.
+        let history = try store.history(of: first.fieldID)
+        let register = FieldRegister(history)
+        XCTAssertEqual(register.winner?.value, .text("nonconform"))
+        XCTAssertEqual(register.conflicts.map(\.timestamp), [teammate.timestamp],
+                       "the teammate's write, concurrent with both, stays listed")
+        XCTAssertEqual(register.supersedingRecord(of: restamps[0].new)?.timestamp, restamps[1].new)
+        // A replica that receives the re-stamped records agrees exactly.
+        let peer = try ReplicaStore(path: path("peer.sqlite"), create: true, now: { clock.milliseconds })
+        try peer.apply(try store.records(after: 0, limit: 100).map(\.record))
+        XCTAssertEqual(try peer.fieldState(first.fieldID), try store.fieldState(first.fieldID))
+        XCTAssertEqual(try peer.conflicts(in: KeyScope("A-1")).count, try store.conflicts(in: KeyScope("A-1")).count)
+    }
+
     // MARK: Persistence
 
     func testNodeIdAndClockPersistAcrossCloseAndReopen() throws {
@@ -61,8 +111,9 @@ extension ReplicaStoreTests {
             try store.apply([remote])
             stamps.append(remote.timestamp)
         }
-        // The wall clock went back an hour while the node was off.
-        clock.milliseconds = base - 3_600_000
+        // The wall clock went back ten minutes while the node was off (an NTP correction
+        // within the skew bound: the clock keeps its time).
+        clock.milliseconds = base - 600_000
         let reopened = try ReplicaStore(path: file, create: false, now: { clock.milliseconds })
         XCTAssertEqual(reopened.node, node)
         XCTAssertEqual(reopened.clock.last, Timestamp(milliseconds: remote.timestamp.milliseconds, counter: 4, node: node))
