@@ -69,7 +69,8 @@ enum CLI {
     /// `environment` applied on top (a nil value removes the variable). Unless the arguments
     /// carry `--data` or `environment` sets `AUDITSYNC_HOME`, `AUDITSYNC_HOME` is pointed at a
     /// fresh empty directory that is removed afterwards, so no test ever touches ~/.auditsync.
-    static func run(_ arguments: [String], environment: [String: String?] = [:], timeout: TimeInterval = 30) throws -> CLIResult {
+    static func run(_ arguments: [String], environment: [String: String?] = [:], timeout: TimeInterval = 30,
+                    launcher: [String] = []) throws -> CLIResult {
         let scratch = try ScratchDirectory(prefix: "auditsync-cli")
         var childEnvironment = ProcessInfo.processInfo.environment
         if !arguments.contains("--data") && environment["AUDITSYNC_HOME"] == nil {
@@ -91,8 +92,13 @@ enum CLI {
         }
 
         let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [try executable().path] + arguments
+        } else {
+            process.executableURL = try executable()
+            process.arguments = arguments
+        }
         process.environment = childEnvironment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdoutHandle
@@ -114,6 +120,18 @@ enum CLI {
         let stdout = String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self)
         let stderr = String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self)
         return CLIResult(arguments: arguments, status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+}
+
+extension CLI {
+    /// `auditsync arguments…` with its clock moved by `offset` (libfaketime, e.g. "+2d"), which
+    /// `deploy/install-deps` installs.
+    static func run(shiftedBy offset: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> CLIResult {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime") else {
+            throw CLIError.executableNotFound(["/usr/bin/faketime (run deploy/install-deps)"])
+        }
+        return try run(arguments, environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"], timeout: timeout,
+                       launcher: ["/usr/bin/faketime", "-f", offset])
     }
 }
 
