@@ -98,5 +98,13 @@ enum CentralSchema {
                 through INTEGER NOT NULL
             ) STRICT, WITHOUT ROWID;
             """),
+        // Keys a node enrolled with before it lost them and enrolled again under its id.
+        .init("0107-retired-node-keys", sql: """
+            CREATE TABLE retired_node_keys (
+                node TEXT NOT NULL REFERENCES nodes(id),
+                public_key BLOB NOT NULL,
+                retired_at TEXT NOT NULL
+            ) STRICT;
+            """),
     ]
 }

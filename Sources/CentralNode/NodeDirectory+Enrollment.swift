@@ -42,10 +42,22 @@ extension NodeDirectory {
             if let holder = try self.node(withKey: publicKey) {
                 return .refused("this node's key is already enrolled as node \(holder.id)")
             }
-            if try self.node(withID: node) != nil {
-                return .refused("node id \(node) is taken; start again with a fresh data directory")
+            if let existing = try self.node(withID: node) {
+                // A laptop that lost its key enrolls again under its node id with a new key: its
+                // replica and unsent records stay valid. Only for the same auditor, never for a
+                // revoked node; the old key is kept in `retired_node_keys`.
+                guard existing.auditor == auditor else {
+                    return .refused("node id \(node) belongs to auditor \(existing.auditor), and this token is for \(auditor); "
+                                    + "start again with a fresh data directory")
+                }
+                if let revokedAt = existing.revokedAt {
+                    return .refused("node \(node) was revoked at \(revokedAt); it cannot enroll again")
+                }
+                try NodeDirectory.replaceKey(in: database, node: node, publicKey: publicKey, retiring: existing.publicKey,
+                                             deviceName: deviceName)
+            } else {
+                try NodeDirectory.insertNode(in: database, id: node, publicKey: publicKey, auditor: auditor, deviceName: deviceName)
             }
-            try NodeDirectory.insertNode(in: database, id: node, publicKey: publicKey, auditor: auditor, deviceName: deviceName)
             let mark = try database.prepare("""
                 UPDATE enrollments SET node = ?2, redeemed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE secret_hash = ?1
                 """)
@@ -54,6 +66,22 @@ extension NodeDirectory {
             try mark.run()
             return .enrolled(node: try self.node(withID: node)!, auditorName: auditorName)
         }
+    }
+
+    /// Gives an enrolled node a new key, keeping the old one on record.
+    static func replaceKey(in database: Database, node: String, publicKey: [UInt8], retiring old: [UInt8],
+                           deviceName: String) throws {
+        let retire = try database.prepare("""
+            INSERT INTO retired_node_keys(node, public_key, retired_at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+            """)
+        retire.bind(1, node)
+        retire.bind(2, blob: old)
+        try retire.run()
+        let update = try database.prepare("UPDATE nodes SET public_key = ?2, device_name = ?3 WHERE id = ?1")
+        update.bind(1, node)
+        update.bind(2, blob: publicKey)
+        update.bind(3, deviceName)
+        try update.run()
     }
 
     /// Whether any connection (another process included) committed a change to the database

@@ -9,11 +9,24 @@ import WireProtocol
 /// central, and the node records the answer. A connection cut after the central registered the
 /// key is retried with the same token: the central answers the same key and id the same way.
 extension FieldNode {
-    /// The id and static key to enroll with; refuses a node that is already enrolled.
-    public func prepareEnrollment() throws -> (node: NodeID, key: StaticKeyPair) {
+    /// The id and static key to enroll with. An enrolled node is refused — unless its key is
+    /// missing or damaged: then it enrolls again with a new key under the same node id, keeping
+    /// its replica and every record not yet sent (the damaged key file is set aside, not deleted).
+    public func prepareEnrollment(with centralKey: [UInt8]? = nil) throws -> (node: NodeID, key: StaticKeyPair) {
         if let existing = try enrollment {
-            throw FieldError.alreadyEnrolled(
-                node: node.hex, central: "\(existing.centralName) (\(existing.centralHost):\(existing.centralPort))")
+            if let centralKey, centralKey != existing.centralKey {
+                throw FieldError.enrollmentRefused("this laptop is enrolled with \(existing.centralName), and the token is for "
+                                                   + "another central; enroll it there from a fresh data directory (--data)")
+            }
+            guard (try? StaticKeyFile.load(in: directory)) == nil else {
+                throw FieldError.alreadyEnrolled(
+                    node: node.hex, central: "\(existing.centralName) (\(existing.centralHost):\(existing.centralPort))")
+            }
+            let file = directory.appendingPathComponent(StaticKeyFile.relativePath)
+            if FileManager.default.fileExists(atPath: file.path) {
+                let stamp = Int(Date().timeIntervalSince1970)
+                try FileManager.default.moveItem(at: file, to: file.appendingPathExtension("damaged-\(stamp)"))
+            }
         }
         return (node, try StaticKeyFile.loadOrCreate(in: directory))
     }

@@ -43,7 +43,7 @@ struct FieldInit: ParsableCommand {
         let deviceName = name ?? ProcessInfo.processInfo.hostName
         let loop = EventLoop(name: "auditsync-field")
         defer { loop.shutdown() }
-        let (id, key) = try node.prepareEnrollment()
+        let (id, key) = try node.prepareEnrollment(with: token.centralKey)
         let grant = try blockingWait {
             try await EnrollmentExchange.run(token: token, node: id, key: key, deviceName: deviceName, on: loop)
         }
