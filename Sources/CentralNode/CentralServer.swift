@@ -1,6 +1,7 @@
 import Foundation
 import HexEncoding
 import MergeCore
+import ReplicaStore
 import NoiseProtocol
 import Transport
 import WireProtocol
@@ -151,14 +152,20 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         } catch let error as SyncRefusal {
             connection.close(error: ChannelError(.malformedMessage, error.reason))
         } catch {
-            log("sync with node \(peer.node.hex) failed: \(error)")
-            connection.close(error: ChannelError(.busy, "the central cannot sync right now (\(error)); sync again later"))
+            syncFailed(peer)(error)
         }
     }
 
-    /// Closes a peer's connection after its sync failed on the central's side (storage).
+    /// Closes a peer's connection after its sync failed on the central's side (storage): a full
+    /// disk is said as such (the operator must act), anything else as "try again later".
     private func syncFailed(_ peer: SyncPeer) -> (Error) -> Void {
         { [log] error in
+            if (error as? ReplicaError)?.isStorageFull == true {
+                log("sync with node \(peer.node.hex) failed: this central's disk is full (\(error)); free space")
+                peer.connection.close(error: ChannelError(.storageFull,
+                    "the central's disk is full; nothing of this step was kept; sync again once its operators freed space"))
+                return
+            }
             log("sync with node \(peer.node.hex) failed: \(error)")
             peer.connection.close(error: ChannelError(.busy, "the central cannot sync right now (\(error)); sync again later"))
         }
@@ -170,8 +177,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
             if let pull = peer.pull, !pull.isDone { try pull.pump(connection, onFailure: syncFailed(peer)) }
             if let blobs = peer.blobs, !blobs.isFinished { try blobs.pump(connection) }
         } catch {
-            log("sync with node \(peer.node.hex) failed: \(error)")
-            connection.close(error: ChannelError(.busy, "the central cannot sync right now (\(error)); sync again later"))
+            syncFailed(peer)(error)
         }
     }
 

@@ -20,6 +20,12 @@ public enum ReplicaError: Error, CustomStringConvertible {
         }
     }
 
+    /// The disk is full: what failed was not kept; it works again once space is freed.
+    public var isStorageFull: Bool {
+        if case .storage(let error) = self { return error.isFull }
+        return false
+    }
+
     /// Wraps an SQLite failure, naming corruption plainly.
     public static func wrap(_ error: SQLiteError, path: String) -> ReplicaError {
         error.isCorruption ? .notADatabase(path: path) : .storage(error)

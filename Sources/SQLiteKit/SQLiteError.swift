@@ -21,6 +21,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isCorruption: Bool { code == SQLITE_CORRUPT || code == SQLITE_NOTADB }
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    /// The disk (or the file's size limit) is full: nothing of the transaction was kept.
+    public var isFull: Bool { code == SQLITE_FULL }
 
     public var description: String {
         var text = "SQLite error \(extendedCode): \(message)"
