@@ -21,6 +21,9 @@ public struct SyncSummary: Equatable, Sendable {
     /// This node's records the central will take later (stamped too far ahead of its clock):
     /// sent again at every sync until they are taken.
     public var postponed: [String] = []
+    /// Evidence found damaged here (set aside in `blobs/quarantine/`, never sent) or arriving
+    /// damaged, and what became of each; also copies set aside earlier that still lack a good one.
+    public var quarantined: [DamagedEvidence] = []
 }
 
 extension FieldNode {

@@ -88,8 +88,7 @@ public struct EvidenceStore: Sendable {
 
     /// Re-hashes a stored blob: true when the file is present and intact.
     public func verify(_ sha256: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: url(for: sha256).path) else { return false }
-        return EvidenceStore.hex(SHA256.hash(data: data)) == sha256
+        condition(of: sha256) == .intact
     }
 
     func makeTemporaryFile() throws -> URL {

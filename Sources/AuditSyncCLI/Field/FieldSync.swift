@@ -31,11 +31,14 @@ struct FieldSync: ParsableCommand {
         for refusal in summary.refused { Output.error("refused by the central: \(refusal)") }
         for record in summary.postponed { Output.error("not taken yet (check this laptop's clock): \(record)") }
         for name in summary.missingBlobs { Output.error("evidence \(name) is not at the central yet; a later sync brings it") }
+        for damaged in summary.quarantined { Output.error(damaged.advice) }
         global.emit(["sent": .int(summary.sent), "received": .int(summary.received), "conflicts": .int(summary.conflicts),
                      "blobs": .int(summary.blobs), "refused": .array(summary.refused.map(JSONValue.string)),
-                     "postponed": .array(summary.postponed.map(JSONValue.string))],
+                     "postponed": .array(summary.postponed.map(JSONValue.string)),
+                     "quarantined": .array(summary.quarantined.map(\.json))],
                     text: "sent \(summary.sent), received \(summary.received), conflicts \(summary.conflicts), "
                         + "blobs \(summary.blobs)" + (summary.refused.isEmpty ? "" : ", refused \(summary.refused.count)")
-                        + (summary.postponed.isEmpty ? "" : ", not taken yet \(summary.postponed.count)"))
+                        + (summary.postponed.isEmpty ? "" : ", not taken yet \(summary.postponed.count)")
+                        + (summary.quarantined.isEmpty ? "" : ", damaged evidence \(summary.quarantined.count)"))
     }
 }
