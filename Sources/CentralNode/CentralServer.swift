@@ -18,7 +18,7 @@ import WireProtocol
 public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     private let nodes: NodeDirectory
     private let centralName: String
-    private let log: @Sendable (String) -> Void
+    let log: @Sendable (String) -> Void
     /// How many connections one node may hold at once: a laptop needs one, a retry may briefly
     /// overlap it; more is a fault or an attack, and must not eat the server's connection limit.
     public let maxConnectionsPerNode: Int

@@ -154,4 +154,33 @@ final class EvidenceDamageTests: XCTestCase {
         XCTAssertEqual((third.summary["quarantined"] as? [[String: Any]])?.count, 0)
         XCTAssertTrue(intact(photo.sha256, in: data))
     }
+
+    // MARK: A damaged file at the central
+
+    func testADamagedEvidenceFileAtTheCentralIsQuarantinedAndUploadedAgainByTheNextLaptopThatOffersIt() throws {
+        let alice = try enroll("alice"), bob = try enroll("bob")
+        _ = try sync(alice)
+        let photo = try attachPhoto(on: alice)
+        XCTAssertEqual(try sync(alice).summary["blobs"] as? Int, 1)
+        let damaged = try damage(photo.sha256, in: data)
+
+        // Bob asks for it: the central finds it damaged, keeps it aside, and says `missing`.
+        let first = try sync(bob)
+        XCTAssertGreaterThan(first.summary["received"] as? Int ?? 0, 0, "bob gets alice's finding")
+        XCTAssertEqual(first.summary["blobs"] as? Int, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: blobFile(photo.sha256, in: bob).path), "nothing damaged arrives")
+        XCTAssertTrue(first.stderr.contains("evidence \(photo.sha256) is not at the central yet"), first.stderr)
+        let kept = quarantine(of: data)
+        XCTAssertEqual(kept.count, 1, "\(kept)")
+        guard kept.count == 1 else { return }
+        XCTAssertTrue(kept[0].hasPrefix(photo.sha256 + "-"), kept[0])
+        XCTAssertEqual(try Data(contentsOf: data.appending(path: "blobs/quarantine/\(kept[0])")), damaged)
+        XCTAssertNotNil(server?.stderrLine(containing: "damaged", timeout: 5), server?.transcript ?? "")
+
+        // Alice's laptop offers it at her next sync: the central lacks it, so asks for it again.
+        XCTAssertEqual(try sync(alice).summary["blobs"] as? Int, 1, "the good copy goes up again")
+        XCTAssertTrue(intact(photo.sha256, in: data))
+        XCTAssertEqual(try sync(bob).summary["blobs"] as? Int, 1, "and comes down to bob")
+        XCTAssertTrue(intact(photo.sha256, in: bob))
+    }
 }

@@ -59,7 +59,7 @@ extension CentralServer {
         if let sender = peer.blobs, !sender.isFinished {
             sender.enqueue(names)
         } else {
-            peer.blobs = BlobSender(evidence: desk.evidence, names: names)
+            peer.blobs = BlobSender(evidence: desk.evidence, names: names, log: log)
         }
         try peer.blobs!.pump(peer.connection)
     }
