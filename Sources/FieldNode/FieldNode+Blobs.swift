@@ -40,9 +40,9 @@ extension FieldNode {
             // Only what the central asks for is re-hashed, so a sync with nothing to upload reads
             // no evidence file. A damaged one is set aside and said `missing`: sending it would
             // end the session (the central closes on a wrong hash) at every sync to come.
-            if case .damaged = evidence.condition(of: name) {
+            if let found = evidence.setAsideIfDamaged(name) {
                 if references == nil { references = try evidenceReferences() }
-                let damaged = try setAside(name, references: references ?? [:])
+                let damaged = try describe(found, references: references ?? [:])
                 summary.quarantined.append(damaged)
                 try channel.send(BlobMissing(digest: digest).message)
                 progress("evidence \(name.prefix(12))… is damaged; not sent, " + (damaged.keptAt.map { "set aside as \($0)" } ?? "left in place"))

@@ -27,18 +27,15 @@ extension FieldNode {
         return references.mapValues { $0.sorted { ($0.audit, $0.id) < ($1.audit, $1.id) } }
     }
 
-    /// Moves the damaged blob `sha256` to `blobs/quarantine/` and describes it. A file that
-    /// cannot be moved is still described (and not sent): the auditor is told to move it.
-    func setAside(_ sha256: String, references: [String: [EvidenceReference]]) throws -> DamagedEvidence {
-        let auditor = try enrollment?.auditor
-        do {
-            let kept = try evidence.quarantine(sha256)
-            return DamagedEvidence(sha256: sha256, state: .quarantined, keptAt: kept.map(relativePath),
-                                   evidence: references[sha256] ?? [], auditor: auditor)
-        } catch {
-            return DamagedEvidence(sha256: sha256, state: .quarantined, keptAt: nil, problem: "\(error)",
-                                   evidence: references[sha256] ?? [], auditor: auditor)
-        }
+    /// A blob just set aside, in the auditor's words.
+    func describe(_ damaged: EvidenceStore.DamagedBlob, references: [String: [EvidenceReference]]) throws -> DamagedEvidence {
+        Self.describe(damaged, in: directory, references: references, auditor: try enrollment?.auditor)
+    }
+
+    static func describe(_ damaged: EvidenceStore.DamagedBlob, in directory: URL, references: [String: [EvidenceReference]],
+                         auditor: String?) -> DamagedEvidence {
+        DamagedEvidence(sha256: damaged.sha256, state: .quarantined, keptAt: damaged.keptAt.map { relativePath($0, in: directory) },
+                        problem: damaged.problem, evidence: references[damaged.sha256] ?? [], auditor: auditor)
     }
 
     /// Notes what became of a blob set aside (at this sync or earlier) in `summary`, adding it
@@ -55,6 +52,10 @@ extension FieldNode {
 
     /// `blobs/quarantine/…`: a place under the data directory as the auditor would type it there.
     func relativePath(_ url: URL) -> String {
+        Self.relativePath(url, in: directory)
+    }
+
+    static func relativePath(_ url: URL, in directory: URL) -> String {
         let base = directory.standardizedFileURL.path + "/"
         let path = url.standardizedFileURL.path
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path

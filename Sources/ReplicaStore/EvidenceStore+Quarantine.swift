@@ -39,6 +39,34 @@ extension EvidenceStore {
         return digest == sha256 ? .intact : .damaged(actual: digest)
     }
 
+    /// A stored blob found damaged, and where it was set aside.
+    public struct DamagedBlob: Equatable, Sendable {
+        public let sha256: String
+        /// What its bytes hash to instead (or why they could not be read).
+        public let actual: String
+        /// Where it is now; nil when it could not be moved (`problem` says why) or another
+        /// process moved it first.
+        public let keptAt: URL?
+        public let problem: String?
+    }
+
+    /// Re-hashes the blob named `sha256` and, when it is damaged, sets it aside; nil when it is
+    /// intact or absent. A blob that cannot be moved is still reported: never send it.
+    public func setAsideIfDamaged(_ sha256: String) -> DamagedBlob? {
+        guard case .damaged(let actual) = condition(of: sha256) else { return nil }
+        do {
+            return DamagedBlob(sha256: sha256, actual: actual, keptAt: try quarantine(sha256), problem: nil)
+        } catch {
+            return DamagedBlob(sha256: sha256, actual: actual, keptAt: nil, problem: "\(error)")
+        }
+    }
+
+    /// Re-hashes every stored blob, setting aside those that do not match their names.
+    public func setAsideEveryDamagedBlob() -> (checked: Int, damaged: [DamagedBlob]) {
+        let names = storedBlobs()
+        return (names.count, names.compactMap(setAsideIfDamaged))
+    }
+
     /// Moves the blob named `sha256` out of the store into `quarantine/`, under its name and the
     /// time, and returns where it now is; nil when it was not there (another process moved it).
     @discardableResult

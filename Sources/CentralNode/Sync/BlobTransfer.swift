@@ -54,13 +54,12 @@ final class BlobSender {
             if current == nil {
                 guard !queue.isEmpty else { return }
                 let name = queue.removeFirst()
-                var blob: OutgoingBlob?
-                switch evidence.condition(of: name) {
-                case .intact: blob = evidence.sending(name)
-                case .absent: break
-                case .damaged(let actual): setAside(name, actual: actual)
+                if let damaged = evidence.setAsideIfDamaged(name) {
+                    log("not sent: " + Self.describe(damaged))
+                    connection.send(BlobMissing(digest: Hex.decode(name)!).message)
+                    continue
                 }
-                guard let blob else {
+                guard let blob = evidence.sending(name) else {
                     connection.send(BlobMissing(digest: Hex.decode(name)!).message)
                     continue
                 }
@@ -77,16 +76,12 @@ final class BlobSender {
         }
     }
 
-    private func setAside(_ name: String, actual: String) {
-        do {
-            let kept = try evidence.quarantine(name)
-            log("evidence \(name) is damaged (its bytes hash to \(actual)); set aside as "
-                + (kept.map { "blobs/quarantine/\($0.lastPathComponent)" } ?? "(already moved)")
-                + "; not sent, and fetched again from the next laptop that offers it")
-        } catch {
-            // Still said `missing`: found damaged again at every request until someone moves it.
-            log("evidence \(name) is damaged (its bytes hash to \(actual)) and could not be set aside: \(error); "
-                + "move it out of blobs/sha256/ by hand")
-        }
+    /// The log line for a blob found damaged, in an operator's words.
+    static func describe(_ damaged: EvidenceStore.DamagedBlob) -> String {
+        let kept = damaged.keptAt.map { "set aside as blobs/quarantine/\($0.lastPathComponent)" }
+            ?? damaged.problem.map { "could not be set aside (\($0)); move it out of blobs/sha256/ by hand" }
+            ?? "already set aside"
+        return "evidence \(damaged.sha256) is damaged (its bytes hash to \(damaged.actual)); \(kept); "
+            + "the next laptop that offers it uploads a good copy"
     }
 }
