@@ -4,11 +4,12 @@ import Foundation
 import ReplicaStore
 import XCTest
 
-/// Damaged evidence files end to end: a blob whose bytes no longer hash to its name (bit rot, a
-/// tool that touched it) on a laptop or at the central is set aside under `blobs/quarantine/`,
-/// never sent, answered `missing`, and reported; the rest of the sync completes, and the file
-/// comes back from whoever still holds a good copy.
-final class EvidenceDamageTests: XCTestCase {
+/// Evidence files under faults, end to end. A blob whose bytes no longer hash to its name (bit
+/// rot, a tool that touched it) on a laptop or at the central is set aside under
+/// `blobs/quarantine/`, never sent, answered `missing`, and reported; the rest of the sync
+/// completes, and the file comes back from whoever still holds a good copy. A central that cannot
+/// store an upload says its disk is full; temporaries a killed process left are cleaned up.
+final class EvidenceFaultTests: XCTestCase {
     var server: ServerProcess?
     var scratch: ScratchDirectory!
     var data: URL!
@@ -16,10 +17,10 @@ final class EvidenceDamageTests: XCTestCase {
     static let audit = "A-2026-0001"
 
     override func setUpWithError() throws {
-        scratch = try ScratchDirectory(prefix: "auditsync-damage")
+        scratch = try ScratchDirectory(prefix: "auditsync-evidence")
         data = scratch.appending("central")
         for step: [String] in [
-            ["init", "--name", "Damage Test Body", "--listen", "127.0.0.1:0"],
+            ["init", "--name", "Evidence Test Body", "--listen", "127.0.0.1:0"],
             ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
             ["auditor", "add", "--id", "bob", "--name", "Bob Osei"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],

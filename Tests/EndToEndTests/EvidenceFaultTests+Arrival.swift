@@ -9,7 +9,7 @@ import XCTest
 /// A laptop fetching a blob whose bytes do not match its name (the central's copy damaged on
 /// its disk after the central checked it, or a faulty central): the real central never sends
 /// one, so a scripted central does, on a real encrypted connection.
-extension EvidenceDamageTests {
+extension EvidenceFaultTests {
     func testABlobArrivingDamagedIsDroppedAndReportedAndTheSyncCarriesOn() throws {
         let good = [UInt8]("the signed attendance sheet".utf8)
         let expected = [UInt8]("the original interview notes".utf8)

@@ -6,7 +6,7 @@ import XCTest
 
 /// `field check`: every evidence file re-hashed and the database's integrity checked, damaged
 /// evidence set aside, and the auditor told what to do; exit 1 when it found damage.
-extension EvidenceDamageTests {
+extension EvidenceFaultTests {
     func testFieldCheckSetsADamagedCopyAsideAndTheNextSyncBringsItDownAgain() throws {
         let alice = try enroll("alice"), bob = try enroll("bob")
         _ = try sync(alice)
