@@ -133,6 +133,10 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
             connection.close(error: ChannelError(.malformedMessage, "\(error)"))
         } catch let error as SyncRefusal {
             connection.close(error: ChannelError(.malformedMessage, error.reason))
+        } catch let failure as StorageFailure {
+            log("the central's storage failed: cannot store \(failure.what) from node \(peer.node.hex): \(failure.error)")
+            connection.close(error: ChannelError(.storageFull,
+                "the central's disk is full: it could not store \(failure.what), and kept nothing of it; sync again later"))
         } catch {
             log("sync with node \(peer.node.hex) failed: \(error)")
             connection.close(error: ChannelError(.busy, "the central cannot sync right now (\(error)); sync again later"))

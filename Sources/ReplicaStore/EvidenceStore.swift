@@ -93,7 +93,12 @@ public struct EvidenceStore: Sendable {
 
     func makeTemporaryFile() throws -> URL {
         let directory = root.appendingPathComponent("tmp")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            // A full or broken disk is a storage problem whatever Foundation calls it.
+            throw EvidenceError.unwritable(directory.path)
+        }
         let file = directory.appendingPathComponent(UUID().uuidString)
         guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw EvidenceError.unwritable(file.path) }
         return file

@@ -117,6 +117,21 @@ enum CLI {
     }
 }
 
+extension CLI {
+    /// Runs another program (not `auditsync`) to its end, its output discarded; its exit status.
+    static func runProgram(_ command: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
 /// A temporary directory that removes itself when the last reference goes.
 final class ScratchDirectory {
     let url: URL

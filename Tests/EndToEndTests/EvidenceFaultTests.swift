@@ -38,9 +38,11 @@ final class EvidenceFaultTests: XCTestCase {
         super.tearDown()
     }
 
-    /// Starts `central serve` on `port` (0 at first: a free one, kept for the laptops' tokens).
-    func serve() throws {
-        let process = try ServerProcess(["central", "serve", "--listen", "127.0.0.1:\(port)", "--data", data.path])
+    /// Starts `central serve` on `port` (0 at first: a free one, kept for the laptops' tokens),
+    /// through `wrapper` if given.
+    func serve(wrapper: [String] = []) throws {
+        let process = try ServerProcess(["central", "serve", "--listen", "127.0.0.1:\(port)", "--data", data.path],
+                                        wrapper: wrapper)
         server = process
         let line = try XCTUnwrap(process.firstStdoutLine(timeout: 15), process.transcript)
         port = try XCTUnwrap(line.split(separator: ":").last.flatMap { UInt16($0) })
