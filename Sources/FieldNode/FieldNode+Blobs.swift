@@ -9,6 +9,13 @@ import WireProtocol
 extension FieldNode {
     var evidence: EvidenceStore { EvidenceStore(root: directory.appendingPathComponent("blobs")) }
 
+    /// Removes the partial evidence files that a killed process (a sync cut mid-download) left
+    /// in `blobs/tmp/`; one a running process is writing (`field evidence add`) stays.
+    @discardableResult
+    public func removeAbandonedTemporaries() -> Int {
+        evidence.removeAbandonedTemporaries()
+    }
+
     /// The blobs this replica's evidence records name (for tests and reports).
     public func referencedBlobsForTesting() throws -> [String] { try referencedBlobs() }
 

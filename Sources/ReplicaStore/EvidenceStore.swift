@@ -99,7 +99,9 @@ public struct EvidenceStore: Sendable {
             // A full or broken disk is a storage problem whatever Foundation calls it.
             throw EvidenceError.unwritable(directory.path)
         }
-        let file = directory.appendingPathComponent(UUID().uuidString)
+        // Named by the process writing it, so a later start can tell a temporary that a killed
+        // process left from one a live process is still writing (`removeAbandonedTemporaries`).
+        let file = directory.appendingPathComponent("\(getpid())-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw EvidenceError.unwritable(file.path) }
         return file
     }

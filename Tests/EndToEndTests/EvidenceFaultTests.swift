@@ -69,13 +69,20 @@ final class EvidenceFaultTests: XCTestCase {
     func attachPhoto(on laptop: URL, size: Int = 300_000) throws
         -> (file: URL, bytes: Data, sha256: String, finding: String, evidence: String) {
         let photo = scratch.appending("whiteboard.jpg")
-        let bytes = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) })
+        // Built from one 64 KiB pattern: a large file in a debug build without a per-byte loop.
+        let pattern = Data((0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) })
+        var bytes = Data(capacity: size + pattern.count)
+        while bytes.count < size { bytes.append(pattern) }
+        bytes = bytes.prefix(size)
         try bytes.write(to: photo)
-        let replica = try FieldNode(at: laptop).replica()
+        let node = try FieldNode(at: laptop)
+        let before = Set(try node.referencedBlobsForTesting())
+        let replica = try node.replica()
         let finding = try replica.addFinding(audit: Self.audit, item: "iso42001:2023/4.1", grade: .minor,
                                              statement: "Risk criteria undefined")
         let evidence = try replica.addEvidence(audit: Self.audit, finding: finding, file: photo)
-        return (photo, bytes, SHA256Digest.hex([UInt8](bytes)), finding, evidence)
+        let sha256 = try XCTUnwrap(Set(try node.referencedBlobsForTesting()).subtracting(before).first)
+        return (photo, bytes, sha256, finding, evidence)
     }
 
     /// Where a node keeps the blob named `sha256`.

@@ -54,4 +54,32 @@ final class EvidenceStoreTests: XCTestCase {
         XCTAssertEqual(store.quarantinedCopies(), [blob.sha256: [first, second]])
         XCTAssertNil(try store.quarantine(blob.sha256), "nothing to move")
     }
+
+    // MARK: Temporary files
+
+    /// A process that ran and is gone: its pid names no live process (until reused, long after).
+    private func deadPID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    func testTemporariesAreNamedByTheirProcessAndOnlyThoseOfGoneProcessesAreRemoved() throws {
+        let tmp = store.root.appendingPathComponent("tmp")
+        let ours = try store.makeTemporaryFile()
+        XCTAssertTrue(ours.lastPathComponent.hasPrefix("\(getpid())-"), ours.lastPathComponent)
+        let dead = tmp.appendingPathComponent("\(try deadPID())-\(UUID().uuidString)")
+        let oldNaming = tmp.appendingPathComponent(UUID().uuidString)   // before temporaries carried a pid
+        let unknown = tmp.appendingPathComponent("notes.txt")
+        for file in [dead, oldNaming, unknown] { try Data("partial".utf8).write(to: file) }
+
+        XCTAssertEqual(store.removeAbandonedTemporaries(), 2)
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).sorted()
+        XCTAssertEqual(left, [ours.lastPathComponent, "notes.txt"].sorted(),
+                       "a live process's temporary and a file it did not make stay")
+        XCTAssertEqual(store.removeAbandonedTemporaries(), 0)
+        XCTAssertEqual(EvidenceStore(root: directory.url.appendingPathComponent("nowhere")).removeAbandonedTemporaries(), 0)
+    }
 }

@@ -41,6 +41,9 @@ struct CentralServe: ParsableCommand {
         // `listening on` appears must still stop the server cleanly.
         let stop = StopSignal()
         let central = try global.openCentral()
+        // Partial uploads that a killed server left in blobs/tmp: nothing else ever removes them.
+        let removed = central.replica.evidence.removeAbandonedTemporaries()
+        if removed > 0 { ServeLog.write("removed \(removed) temporary files left in blobs/tmp by processes that are gone") }
         let address = try listenAddress() ?? central.listenAddress
         let name = try central.name
         let hello = Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: name)

@@ -25,6 +25,8 @@ struct FieldSync: ParsableCommand {
 
     func run() throws {
         let node = try FieldNode(at: global.dataDirectory)
+        let removed = node.removeAbandonedTemporaries()
+        if removed > 0 { Output.error("removed \(removed) partial evidence files a stopped sync left in blobs/tmp") }
         let loop = EventLoop(name: "auditsync-field")
         defer { loop.shutdown() }
         let summary = try node.sync(on: loop) { Output.error($0) }
