@@ -11,6 +11,7 @@ extension CentralCommandTests {
         let commands: [[String]] = [
             ["central", "init"], ["central", "auditor", "add"], ["central", "client", "add"],
             ["central", "audit", "create"], ["central", "audit", "show"], ["demo"], ["field", "check"],
+            ["central", "check"],
         ]
         for command in commands {
             let result = try CLI.run(command + ["--help"])

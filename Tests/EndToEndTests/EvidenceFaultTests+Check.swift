@@ -85,3 +85,32 @@ extension EvidenceFaultTests {
         XCTAssertTrue(assertFailure(result, status: 1).hasPrefix("error: no field node in"), "\(result)")
     }
 }
+
+/// `central check`: the same checks on the central's data directory, while it serves.
+extension EvidenceFaultTests {
+    func testCentralCheckSetsADamagedBlobAsideAndTheAuthorsNextSyncUploadsItAgain() throws {
+        let alice = try enroll("alice")
+        _ = try sync(alice)
+        let photo = try attachPhoto(on: alice)
+        _ = try sync(alice)
+        let healthy = try CLI.run(["central", "check", "--data", data.path])
+        assertSuccess(healthy)
+        XCTAssertEqual(healthy.stdout, "ok: the database and 1 evidence file are intact\n")
+
+        let damaged = try damage(photo.sha256, in: data)
+        let found = try CLI.run(["central", "check", "--json", "--data", data.path])
+        XCTAssertEqual(found.status, 1, "\(found)")
+        let report = try jsonObject(found)
+        XCTAssertEqual(report["database"] as? String, "ok")
+        XCTAssertEqual(report["evidence"] as? Int, 1)
+        let entry = try XCTUnwrap((report["quarantined"] as? [[String: Any]])?.first, "\(report)")
+        XCTAssertEqual(entry["sha256"] as? String, photo.sha256)
+        let kept = try XCTUnwrap(entry["kept_at"] as? String)
+        XCTAssertTrue(kept.hasPrefix("blobs/quarantine/\(photo.sha256)-"), kept)
+        XCTAssertEqual(try Data(contentsOf: data.appending(path: kept)), damaged)
+
+        XCTAssertEqual(try sync(alice).summary["blobs"] as? Int, 1, "the central lacks it now, so asks alice for it")
+        XCTAssertTrue(intact(photo.sha256, in: data))
+        assertSuccess(try CLI.run(["central", "check", "--data", data.path]))
+    }
+}

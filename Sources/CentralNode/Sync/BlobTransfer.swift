@@ -55,7 +55,7 @@ final class BlobSender {
                 guard !queue.isEmpty else { return }
                 let name = queue.removeFirst()
                 if let damaged = evidence.setAsideIfDamaged(name) {
-                    log("not sent: " + Self.describe(damaged))
+                    log("not sent: " + damaged.operatorNote)
                     connection.send(BlobMissing(digest: Hex.decode(name)!).message)
                     continue
                 }
@@ -74,14 +74,5 @@ final class BlobSender {
                 sent += 1
             }
         }
-    }
-
-    /// The log line for a blob found damaged, in an operator's words.
-    static func describe(_ damaged: EvidenceStore.DamagedBlob) -> String {
-        let kept = damaged.keptAt.map { "set aside as blobs/quarantine/\($0.lastPathComponent)" }
-            ?? damaged.problem.map { "could not be set aside (\($0)); move it out of blobs/sha256/ by hand" }
-            ?? "already set aside"
-        return "evidence \(damaged.sha256) is damaged (its bytes hash to \(damaged.actual)); \(kept); "
-            + "the next laptop that offers it uploads a good copy"
     }
 }
