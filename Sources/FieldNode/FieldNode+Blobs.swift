@@ -52,7 +52,8 @@ extension FieldNode {
                 let damaged = try describe(found, references: references ?? [:])
                 summary.quarantined.append(damaged)
                 try channel.send(BlobMissing(digest: digest).message)
-                progress("evidence \(name.prefix(12))… is damaged; not sent, " + (damaged.keptAt.map { "set aside as \($0)" } ?? "left in place"))
+                progress("evidence \(name.prefix(12))… is damaged; not sent, "
+                         + (damaged.keptAt.map { "set aside as \($0)" } ?? "left in place"))
                 continue
             }
             guard let blob = evidence.sending(name) else {

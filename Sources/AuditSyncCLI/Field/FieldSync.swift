@@ -13,7 +13,10 @@ struct FieldSync: ParsableCommand {
             receives what it has not seen of the audits its auditor is on. Progress goes to \
             stderr, the summary to stdout. A sync cut at any point (network, battery) loses \
             nothing: run it again and it finishes. Records the central refuses (an audit the \
-            auditor is not on, say) are listed, and stay on this laptop.
+            auditor is not on, say) are listed, and stay on this laptop. An evidence file that no \
+            longer matches its SHA-256 is never sent: it is set aside in blobs/quarantine/, a good \
+            copy comes down if the central has one, and otherwise you are told which evidence to \
+            add again (`field check` checks every file at once).
 
             Example:
               auditsync field sync
