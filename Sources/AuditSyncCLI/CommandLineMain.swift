@@ -1,5 +1,6 @@
 import ArgumentParser
 import FieldNode
+import Transport
 import Foundation
 
 /// Runs one command line and returns the exit status: 0 on success, 2 for bad usage, 3 when the
@@ -45,6 +46,14 @@ public enum CommandLineMain {
     /// The documented exit statuses of a failed command (docs/field-guide.md).
     static func status(of error: Error) -> Int32 {
         if error is HeldBack { return 5 }
+        // The network, not a refusal: try again later.
+        if error is ChannelClosed || error is EnrollmentAnswerLost { return 4 }
+        if let transport = error as? TransportError {
+            switch transport {
+            case .connect, .unresolvable, .closed: return 4
+            case .bind, .loopStopped: return 1
+            }
+        }
         guard let field = error as? FieldError else { return 1 }
         switch field.kind {
         case .refused: return 3

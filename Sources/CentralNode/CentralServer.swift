@@ -19,7 +19,7 @@ import WireProtocol
 public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     private let nodes: NodeDirectory
     private let centralName: String
-    private let log: @Sendable (String) -> Void
+    let log: @Sendable (String) -> Void
     /// How many connections one node may hold at once: a laptop needs one, a retry may briefly
     /// overlap it; more is a fault or an attack, and must not eat the server's connection limit.
     public let maxConnectionsPerNode: Int
@@ -151,6 +151,10 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
             connection.close(error: ChannelError(.malformedMessage, "\(error)"))
         } catch let error as SyncRefusal {
             connection.close(error: ChannelError(.malformedMessage, error.reason))
+        } catch let failure as StorageFailure {
+            log("the central's storage failed: cannot store \(failure.what) from node \(peer.node.hex): \(failure.error)")
+            connection.close(error: ChannelError(.storageFull,
+                "the central's disk is full: it could not store \(failure.what), and kept nothing of it; sync again later"))
         } catch {
             syncFailed(peer)(error)
         }

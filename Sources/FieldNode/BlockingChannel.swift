@@ -17,7 +17,21 @@ final class BlockingChannel {
 
     func send(_ message: WireMessage) throws {
         let client = client
-        try blockingWait { try await client.send(message) }
+        do {
+            try blockingWait { try await client.send(message) }
+        } catch let closed as ChannelClosed {
+            // The central may have said why it closed (storageFull during an upload, say) while
+            // this side was still sending pieces: its reason is what the auditor needs to read.
+            throw ChannelClosed(reason: closed.reason, peerError: closed.peerError ?? peerReason())
+        }
+    }
+
+    /// The `error` the peer sent before the connection closed, among what arrived unread.
+    private func peerReason() -> ChannelError? {
+        while let message = try? receive() {
+            if message.type == .error, let error = try? ChannelError(payload: message.payload) { return error }
+        }
+        return nil
     }
 
     func receive() throws -> WireMessage {

@@ -9,6 +9,13 @@ import WireProtocol
 extension FieldNode {
     var evidence: EvidenceStore { EvidenceStore(root: directory.appendingPathComponent("blobs")) }
 
+    /// Removes the partial evidence files that a killed process (a sync cut mid-download) left
+    /// in `blobs/tmp/`; one a running process is writing (`field evidence add`) stays.
+    @discardableResult
+    public func removeAbandonedTemporaries() -> Int {
+        evidence.removeAbandonedTemporaries()
+    }
+
     /// The blobs this replica's evidence records name (for tests and reports).
     public func referencedBlobsForTesting() throws -> [String] { try referencedBlobs() }
 
@@ -34,8 +41,21 @@ extension FieldNode {
 
     private func send(_ wanted: BlobList, on channel: BlockingChannel, into summary: inout SyncSummary,
                       progress: (String) -> Void) throws {
+        var references: [String: [EvidenceReference]]?
         for digest in wanted.digests {
             let name = Hex.encode(digest)
+            // Only what the central asks for is re-hashed, so a sync with nothing to upload reads
+            // no evidence file. A damaged one is set aside and said `missing`: sending it would
+            // end the session (the central closes on a wrong hash) at every sync to come.
+            if let found = evidence.setAsideIfDamaged(name) {
+                if references == nil { references = try evidenceReferences() }
+                let damaged = try describe(found, references: references ?? [:])
+                summary.quarantined.append(damaged)
+                try channel.send(BlobMissing(digest: digest).message)
+                progress("evidence \(name.prefix(12))… is damaged; not sent, "
+                         + (damaged.keptAt.map { "set aside as \($0)" } ?? "left in place"))
+                continue
+            }
             guard let blob = evidence.sending(name) else {
                 try channel.send(BlobMissing(digest: digest).message)
                 continue
@@ -51,16 +71,19 @@ extension FieldNode {
 
     func fetchBlobs(on channel: BlockingChannel, into summary: inout SyncSummary, progress: (String) -> Void) throws {
         let lacking = try referencedBlobs().filter { !evidence.contains($0) }
+        // Copies set aside here (at this sync's offer, by `field check`, at an earlier sync):
+        // whether a good one comes down for each is what the auditor needs to know.
+        let setAside = lacking.isEmpty ? [:] : evidence.quarantinedCopies()
         for start in stride(from: 0, to: lacking.count, by: Self.blobsPerList) {
             let part = Array(lacking[start..<min(start + Self.blobsPerList, lacking.count)])
             try channel.send(BlobList(digests: part.compactMap { Hex.decode($0) }).message(.want))
-            try receive(Set(part), on: channel, into: &summary, progress: progress)
+            try receive(Set(part), setAside: setAside, on: channel, into: &summary, progress: progress)
         }
     }
 
     /// Takes blob pieces until every blob in `pending` arrived whole or was said to be missing.
-    private func receive(_ pending: Set<String>, on channel: BlockingChannel, into summary: inout SyncSummary,
-                         progress: (String) -> Void) throws {
+    private func receive(_ pending: Set<String>, setAside: [String: [URL]], on channel: BlockingChannel,
+                         into summary: inout SyncSummary, progress: (String) -> Void) throws {
         var pending = pending
         var incoming: [String: IncomingBlob] = [:]
         while !pending.isEmpty {
@@ -73,10 +96,18 @@ extension FieldNode {
                 let blob = try incoming[name] ?? evidence.receiving(name, size: Int64(piece.size))
                 try blob.append(piece.bytes, at: Int64(piece.offset))
                 if blob.isComplete {
-                    _ = try blob.finish()
                     incoming.removeValue(forKey: name)
                     pending.remove(name)
+                    do {
+                        _ = try blob.finish()
+                    } catch EvidenceError.hashMismatch(_, _) {
+                        // Not stored, so still lacking: the next sync asks again. The rest goes on.
+                        try note(name, .dropped, keptAt: nil, in: &summary)
+                        progress("evidence \(name.prefix(12))… arrived damaged; dropped")
+                        continue
+                    }
                     summary.blobs += 1
+                    if setAside[name] != nil { try note(name, .restored, keptAt: setAside[name], in: &summary) }
                     progress("received evidence \(name.prefix(12))… (\(blob.size) bytes)")
                 } else {
                     incoming[name] = blob
@@ -84,7 +115,11 @@ extension FieldNode {
             case .missing:
                 let name = Hex.encode(try BlobMissing(payload: message.payload).digest)
                 pending.remove(name)
-                summary.missingBlobs.append(name)
+                if setAside[name] != nil {
+                    try note(name, .lost, keptAt: setAside[name], in: &summary)
+                } else {
+                    summary.missingBlobs.append(name)
+                }
             case .error:
                 throw FieldError.centralRefused(try ChannelError(payload: message.payload), step: "fetch")
             default:

@@ -61,16 +61,31 @@ public enum EnrollmentExchange {
             answer = try await client.receive()
         } catch {
             await client.close()
-            throw error
+            throw EnrollmentAnswerLost(cause: error)
         }
         await client.close()
         switch answer.type {
         case .enrolled:
-            return try EnrollGrant(payload: answer.payload)
+            do {
+                return try EnrollGrant(payload: answer.payload)
+            } catch {
+                throw EnrollmentAnswerLost(cause: error)
+            }
         case .error:
+            // The central registers nothing when it refuses, whatever the reason.
             throw FieldError.enrollmentRefused(try ChannelError(payload: answer.payload).reason)
         default:
-            throw FieldError.unexpectedAnswer("a \(answer.type) message to the enrollment")
+            throw EnrollmentAnswerLost(cause: FieldError.unexpectedAnswer("a \(answer.type) message to the enrollment"))
         }
     }
+}
+
+/// An enrollment that failed after `enroll` went out and before a refusal came back (a cut
+/// connection, an answer that cannot be read): the central may have registered the node's key
+/// and id, so both must be kept, for `field init` with the same token to finish the enrollment.
+/// Says what its cause says. Every other failure of an enrollment registered nothing.
+public struct EnrollmentAnswerLost: Error, CustomStringConvertible {
+    public let cause: any Error
+
+    public var description: String { "\(cause)" }
 }

@@ -24,11 +24,14 @@ public struct SyncSummary: Equatable, Sendable {
     /// This node's records the central will take later (stamped too far ahead of its clock):
     /// sent again at every sync until they are taken.
     public var postponed: [String] = []
+    /// Evidence found damaged here (set aside in `blobs/quarantine/`, never sent) or arriving
+    /// damaged, and what became of each; also copies set aside earlier that still lack a good one.
+    public var quarantined: [DamagedEvidence] = []
     /// The central was restored from a backup since this laptop's last sync: what it said.
     public var reconciled: String?
 
     /// Work of this laptop that did not go up: the sync ends "held back" (exit 5).
-    public var isHeldBack: Bool { !postponed.isEmpty || !refused.isEmpty }
+    public var isHeldBack: Bool { !postponed.isEmpty || !refused.isEmpty || quarantined.contains { $0.state == .lost } }
 }
 
 extension FieldNode {

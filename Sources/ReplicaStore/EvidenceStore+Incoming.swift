@@ -18,7 +18,12 @@ public final class IncomingBlob {
         self.sha256 = sha256
         self.size = size
         self.temporary = temporary
-        output = try FileHandle(forWritingTo: temporary)
+        do {
+            output = try FileHandle(forWritingTo: temporary)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw EvidenceError.unwritable(temporary.path)
+        }
     }
 
     deinit {

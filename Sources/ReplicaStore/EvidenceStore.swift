@@ -88,14 +88,20 @@ public struct EvidenceStore: Sendable {
 
     /// Re-hashes a stored blob: true when the file is present and intact.
     public func verify(_ sha256: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: url(for: sha256).path) else { return false }
-        return EvidenceStore.hex(SHA256.hash(data: data)) == sha256
+        condition(of: sha256) == .intact
     }
 
     func makeTemporaryFile() throws -> URL {
         let directory = root.appendingPathComponent("tmp")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent(UUID().uuidString)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            // A full or broken disk is a storage problem whatever Foundation calls it.
+            throw EvidenceError.unwritable(directory.path)
+        }
+        // Named by the process writing it, so a later start can tell a temporary that a killed
+        // process left from one a live process is still writing (`removeAbandonedTemporaries`).
+        let file = directory.appendingPathComponent("\(getpid())-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw EvidenceError.unwritable(file.path) }
         return file
     }

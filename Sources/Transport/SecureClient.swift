@@ -182,5 +182,11 @@ public struct ChannelClosed: Error, Equatable, Sendable, CustomStringConvertible
     public let reason: String
     /// The peer's `error`, when it said why before closing.
     public var peerError: ChannelError? = nil
+
+    public init(reason: String, peerError: ChannelError? = nil) {
+        self.reason = reason
+        self.peerError = peerError
+    }
+
     public var description: String { "connection closed: \(reason)" }
 }

@@ -87,9 +87,26 @@ final class EnrollmentTests: XCTestCase {
         try central.registerNode(id: "00000000000000aa", publicKey: key, auditor: "alice")
         let sameKey = refusal(try directory.redeem(secret: try issue().secret, node: "00000000000000bb", publicKey: key, deviceName: ""))
         XCTAssertTrue(sameKey.contains("already enrolled as node 00000000000000aa"), sameKey)
-        let sameID = refusal(try directory.redeem(secret: try issue().secret, node: "00000000000000aa",
-                                                  publicKey: [UInt8](repeating: 1, count: 32), deviceName: ""))
-        XCTAssertTrue(sameID.contains("is taken"), sameID)
+        try central.addAuditor(id: "bob", name: "Bob", roles: [])
+        let bobs = try central.issueEnrollment(auditor: "bob", host: "audit.example.org", port: 7420).token
+        let otherAuditor = refusal(try directory.redeem(secret: bobs.secret, node: "00000000000000aa",
+                                                        publicKey: [UInt8](repeating: 1, count: 32), deviceName: ""))
+        XCTAssertTrue(otherAuditor.contains("belongs to auditor alice"), otherAuditor)
+    }
+
+    func testALaptopThatLostItsKeyEnrollsAgainUnderItsNodeIDAndTheOldKeyIsRetired() throws {
+        try central.registerNode(id: "00000000000000aa", publicKey: key, auditor: "alice")
+        let newKey = [UInt8](repeating: 1, count: 32)
+        let outcome = try directory.redeem(secret: try issue().secret, node: "00000000000000aa", publicKey: newKey, deviceName: "again")
+        guard case .enrolled(let node, _) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(node.id, "00000000000000aa")
+        XCTAssertEqual(node.publicKey, newKey)
+        XCTAssertEqual(try central.nodes().count, 1)
+        XCTAssertNil(try directory.node(withKey: key), "the lost key no longer gets in")
+        _ = try central.revokeNode("00000000000000aa", reason: "stolen")
+        let revoked = refusal(try directory.redeem(secret: try issue().secret, node: "00000000000000aa",
+                                                   publicKey: [UInt8](repeating: 2, count: 32), deviceName: ""))
+        XCTAssertTrue(revoked.contains("was revoked"), revoked)
     }
 
     func testRevokingMarksTheNodeOnceAndUnknownNodesAreAnError() throws {

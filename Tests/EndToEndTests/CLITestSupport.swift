@@ -133,6 +133,19 @@ extension CLI {
         return try run(arguments, environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"], timeout: timeout,
                        launcher: ["/usr/bin/faketime", "-f", offset])
     }
+
+    /// Runs another program (not `auditsync`) to its end, its output discarded; its exit status.
+    static func runProgram(_ command: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }
 
 /// A temporary directory that removes itself when the last reference goes.

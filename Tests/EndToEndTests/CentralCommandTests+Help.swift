@@ -10,7 +10,8 @@ extension CentralCommandTests {
     func testEveryCommandsHelpShowsAnExample() throws {
         let commands: [[String]] = [
             ["central", "init"], ["central", "auditor", "add"], ["central", "client", "add"],
-            ["central", "audit", "create"], ["central", "audit", "show"], ["demo"],
+            ["central", "audit", "create"], ["central", "audit", "show"], ["demo"], ["field", "check"],
+            ["central", "check"],
         ]
         for command in commands {
             let result = try CLI.run(command + ["--help"])

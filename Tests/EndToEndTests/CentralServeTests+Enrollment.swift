@@ -51,7 +51,7 @@ extension CentralServeTests {
         // The same token from another laptop is refused with the central's reason; the same
         // directory cannot enroll twice.
         let second = try CLI.run(["field", "init", "--token", token, "--data", scratch.appending("other").path])
-        XCTAssertEqual(second.status, 1)
+        XCTAssertEqual(second.status, 3, "a refusal by the central")
         XCTAssertTrue(second.stderr.hasPrefix("error: the central refused the enrollment: this enrollment token was already used"),
                       second.stderr)
         let again = try CLI.run(["field", "init", "--token", token, "--data", field.path])
@@ -89,7 +89,7 @@ extension CentralServeTests {
         let closedPort = try RawSocket.unusedPort()
         let unreachable = try CLI.run(["field", "init", "--token", try issueToken(data, port: closedPort),
                                        "--data", scratch.appending("a").path])
-        XCTAssertEqual(unreachable.status, 1)
+        XCTAssertEqual(unreachable.status, 4, "unreachable")
         XCTAssertTrue(unreachable.stderr.contains("cannot connect to 127.0.0.1:\(closedPort)"), unreachable.stderr)
 
         // Another central answers at the address: its key is not the pinned one.

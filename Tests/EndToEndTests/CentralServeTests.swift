@@ -87,9 +87,14 @@ final class CentralServeTests: XCTestCase {
         let (scratch, data) = try makeCentral()
         let (server, port) = try startServer(data: data)
 
-        let second = try CLI.run(["central", "serve", "--listen", "127.0.0.1:\(port)", "--data", data.path], timeout: 15)
+        let (otherScratch, other) = try makeCentral()
+        let second = try CLI.run(["central", "serve", "--listen", "127.0.0.1:\(port)", "--data", other.path], timeout: 15)
         let line = assertFailure(second, status: 1)
         XCTAssertTrue(line.contains("127.0.0.1:\(port)"), "the error names the address: \(line)")
+        withExtendedLifetime(otherScratch) {}
+        // A second server on the same data directory is refused whatever its port.
+        let same = try CLI.run(["central", "serve", "--listen", "127.0.0.1:0", "--data", data.path], timeout: 15)
+        XCTAssertTrue(assertFailure(same, status: 1).contains("central serve` is running on"), "\(same)")
 
         XCTAssertTrue(server.isRunning, "the first server is unaffected")
         let socket = try RawSocket(port: port)

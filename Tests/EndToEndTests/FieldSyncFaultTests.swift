@@ -100,7 +100,7 @@ final class FieldSyncFaultTests: XCTestCase {
         processes.append(sync)
         XCTAssertNotNil(sync.stderrLine(containing: "received", timeout: 30), sync.transcript)
         server.send(signal: SIGKILL)
-        XCTAssertEqual(sync.waitForExit(timeout: 15), 1, "the cut is an error for the auditor\n\(sync.transcript)")
+        XCTAssertEqual(sync.waitForExit(timeout: 15), 4, "the cut is a lost connection for the auditor\n\(sync.transcript)")
         XCTAssertTrue(sync.stderr.contains("error:"), sync.transcript)
         XCTAssertEqual(try SQLiteCheck.integrity(of: data.appending(path: "central.sqlite")), "ok")
         XCTAssertTrue(try centralDocument().contains("\"result\": \"conform\""), "the push was committed before the cut")

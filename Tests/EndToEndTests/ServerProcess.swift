@@ -21,8 +21,10 @@ final class ServerProcess: @unchecked Sendable {
     private let scratch: ScratchDirectory
 
     /// Starts `auditsync arguments…`. As with `CLI.run`, `AUDITSYNC_HOME` points at a fresh
-    /// directory unless the arguments carry `--data`.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// directory unless the arguments carry `--data`. With a `wrapper` (a program and its
+    /// arguments, e.g. `unshare …`), that program is started with the executable's path and
+    /// `arguments` after its own.
+    init(_ arguments: [String], environment: [String: String] = [:], wrapper: [String] = []) throws {
         self.arguments = arguments
         scratch = try ScratchDirectory(prefix: "auditsync-server")
         var childEnvironment = ProcessInfo.processInfo.environment
@@ -33,8 +35,13 @@ final class ServerProcess: @unchecked Sendable {
 
         let stdoutPipe = Pipe()
         let stderrPipe = Pipe()
-        process.executableURL = try CLI.executable()
-        process.arguments = arguments
+        if let program = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(wrapper.dropFirst()) + [try CLI.executable().path] + arguments
+        } else {
+            process.executableURL = try CLI.executable()
+            process.arguments = arguments
+        }
         process.environment = childEnvironment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdoutPipe

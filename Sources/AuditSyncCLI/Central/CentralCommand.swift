@@ -6,7 +6,7 @@ struct CentralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
         abstract: "Run the certification body's central node: its audit programme and merged audits.",
-        subcommands: [CentralInit.self, CentralServe.self, CentralAuditor.self, CentralClient.self, CentralAudit.self,
+        subcommands: [CentralInit.self, CentralServe.self, CentralCheck.self, CentralAuditor.self, CentralClient.self, CentralAudit.self,
                       CentralEnroll.self, CentralNodes.self, CentralReport.self, CentralBackup.self, CentralRestore.self, CentralStatus.self,
                       CentralDecide.self, CentralCertificates.self, CentralKeys.self, CentralStatusList.self]
     )

@@ -44,6 +44,9 @@ struct CentralServe: ParsableCommand {
         // Held until the process ends: no restore swaps the files of a running server.
         let lock = try ServeLock.acquire(in: global.dataDirectory)
         defer { withExtendedLifetime(lock) {} }
+        // Partial uploads that a killed server left in blobs/tmp: nothing else ever removes them.
+        let removed = central.replica.evidence.removeAbandonedTemporaries()
+        if removed > 0 { ServeLog.write("removed \(removed) temporary files left in blobs/tmp by processes that are gone") }
         let address = try listenAddress() ?? central.listenAddress
         let name = try central.name
         let hello = Hello(versions: ProtocolVersion.supported, node: central.node.rawValue, role: .central, name: name)

@@ -6,7 +6,7 @@ struct FieldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "field",
         abstract: "Work on an auditor's laptop: enroll with the central, then audit offline.",
-        subcommands: [FieldInit.self, FieldSync.self, FieldAudits.self, FieldAudit.self, FieldChecklist.self,
+        subcommands: [FieldInit.self, FieldSync.self, FieldCheck.self, FieldAudits.self, FieldAudit.self, FieldChecklist.self,
                       FieldRespond.self, FieldFinding.self, FieldEvidence.self, FieldConflicts.self, FieldRecommend.self, FieldReport.self]
     )
 }

@@ -39,13 +39,17 @@ struct FieldInit: ParsableCommand {
 
     func run() throws {
         let token = try parsedToken()
-        let node = try FieldNode(at: global.dataDirectory, create: true)
-        let deviceName = name ?? ProcessInfo.processInfo.hostName
         let loop = EventLoop(name: "auditsync-field")
         defer { loop.shutdown() }
-        let (id, key) = try node.prepareEnrollment(with: token.centralKey)
-        let grant = try blockingWait {
-            try await EnrollmentExchange.run(token: token, node: id, key: key, deviceName: deviceName, on: loop)
+        let before = DataDirectoryBefore(global.dataDirectory)
+        let node: FieldNode, grant: EnrollGrant
+        do {
+            (node, grant) = try enroll(token, on: loop)
+        } catch {
+            // A half-made node would be left for the auditor to find and remove; but a key the
+            // central may have registered is kept, so the same token can finish the enrollment.
+            if !(error is EnrollmentAnswerLost) { before.removeWhatWasCreated() }
+            throw error
         }
         let enrollment = try node.recordEnrollment(grant, token: token)
         global.emit(["id": .string(node.node.hex), "auditor": .string(enrollment.auditor),
@@ -54,5 +58,53 @@ struct FieldInit: ParsableCommand {
                         enrolled node \(node.node.hex) for \(enrollment.auditorName) (\(enrollment.auditor)) \
                         with \(enrollment.centralName) at \(token.host):\(token.port)
                         """)
+    }
+
+    /// Creates (or opens) the node and asks the central; the node is released if this throws.
+    private func enroll(_ token: EnrollmentToken, on loop: EventLoop) throws -> (FieldNode, EnrollGrant) {
+        let node = try FieldNode(at: global.dataDirectory, create: true)
+        let deviceName = name ?? ProcessInfo.processInfo.hostName
+        let (id, key) = try node.prepareEnrollment(with: token.centralKey)
+        let grant = try blockingWait {
+            try await EnrollmentExchange.run(token: token, node: id, key: key, deviceName: deviceName, on: loop)
+        }
+        return (node, grant)
+    }
+}
+
+/// How the data directory was before `field init`, so that a failed enrollment can take back
+/// what the command created: the directory itself and any parents it made, or, in a directory
+/// that existed empty, its new contents. A directory that held anything is never touched.
+private struct DataDirectoryBefore {
+    /// The topmost directory the command is about to create; nil when the data directory exists.
+    let topmost: URL?
+    let existedEmpty: Bool
+    let directory: URL
+
+    init(_ directory: URL) {
+        let files = FileManager.default
+        // lstat, not stat: a symbolic link, even a dangling one, counts as something that was there.
+        func exists(_ url: URL) -> Bool { (try? files.attributesOfItem(atPath: url.path)) != nil }
+        self.directory = directory.standardizedFileURL
+        if exists(self.directory) {
+            topmost = nil
+            existedEmpty = (try? files.contentsOfDirectory(atPath: self.directory.path))?.isEmpty == true
+        } else {
+            var top = self.directory
+            while top.pathComponents.count > 1, !exists(top.deletingLastPathComponent()) { top = top.deletingLastPathComponent() }
+            topmost = top
+            existedEmpty = false
+        }
+    }
+
+    func removeWhatWasCreated() {
+        let files = FileManager.default
+        if let topmost {
+            try? files.removeItem(at: topmost)
+        } else if existedEmpty {
+            for name in (try? files.contentsOfDirectory(atPath: directory.path)) ?? [] {
+                try? files.removeItem(at: directory.appendingPathComponent(name))
+            }
+        }
     }
 }

@@ -13,7 +13,10 @@ struct FieldSync: ParsableCommand {
             what it has not seen of the audits its auditor is on. Progress goes to stderr, the \
             summary to stdout. A sync cut at any point (network, battery) loses nothing: run it \
             again and it finishes where it stopped. Records the central refuses (an audit the \
-            auditor is not on, say) are listed, and stay on this laptop.
+            auditor is not on, say) are listed, and stay on this laptop. An evidence file that no \
+            longer matches its SHA-256 is never sent: it is set aside in blobs/quarantine/, a good \
+            copy comes down if the central has one, and otherwise you are told which evidence to \
+            add again (`field check` checks every file at once).
 
             Exit status: 0 everything went up and came down; 3 the central refused this laptop \
             (revoked, not enrolled, wrong version: something must change first); 4 the central \
@@ -31,25 +34,31 @@ struct FieldSync: ParsableCommand {
 
     func run() throws {
         let node = try FieldNode(at: global.dataDirectory)
+        let removed = node.removeAbandonedTemporaries()
+        if removed > 0 { Output.error("removed \(removed) partial evidence files a stopped sync left in blobs/tmp") }
         let loop = EventLoop(name: "auditsync-field")
         defer { loop.shutdown() }
         let summary = try node.sync(on: loop) { Output.error($0) }
         for refusal in summary.refused { Output.error("refused by the central: \(refusal)") }
         for record in summary.postponed { Output.error("held back (check this laptop's clock): \(record)") }
         for name in summary.missingBlobs { Output.error("evidence \(name) is not at the central yet; a later sync brings it") }
+        for damaged in summary.quarantined { Output.error(damaged.advice) }
         var document: [String: JSONValue] = [
             "sent": .int(summary.sent), "received": .int(summary.received), "conflicts": .int(summary.conflicts),
             "blobs": .int(summary.blobs), "refused": .array(summary.refused.map(JSONValue.string)),
             "postponed": .array(summary.postponed.map(JSONValue.string)),
+            "quarantined": .array(summary.quarantined.map(\.json)),
         ]
         if summary.relayed > 0 || summary.reconciled != nil { document["relayed"] = .int(summary.relayed) }
         global.emit(.object(document),
                     text: "sent \(summary.sent), received \(summary.received), conflicts \(summary.conflicts), "
                         + "blobs \(summary.blobs)" + (summary.relayed == 0 ? "" : ", gave back \(summary.relayed) of the team's")
                         + (summary.refused.isEmpty ? "" : ", refused \(summary.refused.count)")
-                        + (summary.postponed.isEmpty ? "" : ", held back \(summary.postponed.count)"))
+                        + (summary.postponed.isEmpty ? "" : ", held back \(summary.postponed.count)")
+                        + (summary.quarantined.isEmpty ? "" : ", damaged evidence \(summary.quarantined.count)"))
         if summary.isHeldBack {
-            throw HeldBack(postponed: summary.postponed.count, refused: summary.refused.count)
+            throw HeldBack(postponed: summary.postponed.count, refused: summary.refused.count,
+                           lostEvidence: summary.quarantined.filter { $0.state == .lost }.count)
         }
     }
 }
@@ -58,6 +67,7 @@ struct FieldSync: ParsableCommand {
 struct HeldBack: Error, CustomStringConvertible {
     let postponed: Int
     let refused: Int
+    let lostEvidence: Int
 
     var description: String {
         var parts: [String] = []
@@ -67,6 +77,10 @@ struct HeldBack: Error, CustomStringConvertible {
         }
         if refused > 0 {
             parts.append("\(refused) records were refused by the central (listed above); they stay on this laptop")
+        }
+        if lostEvidence > 0 {
+            parts.append("\(lostEvidence) evidence files are damaged here and the central has no good copy; add them again "
+                         + "(the commands are listed above)")
         }
         return parts.joined(separator: "; ")
     }

@@ -8,6 +8,14 @@ struct SyncRefusal: Error {
     let reason: String
 }
 
+/// What a node sent that the central could not store: its own storage failed (a full disk,
+/// most often), not the node. Closes with `storageFull`, never with `malformedMessage`.
+struct StorageFailure: Error {
+    /// What could not be stored, for the log: `evidence <sha256>`.
+    let what: String
+    let error: Error
+}
+
 // MARK: Blobs
 
 extension CentralServer {
@@ -27,9 +35,9 @@ extension CentralServer {
     func receivePiece(_ piece: BlobPiece, from peer: SyncPeer) throws {
         let name = Hex.encode(piece.digest)
         guard let slot = peer.wanted[name] else { throw SyncRefusal(reason: "blob \(name) was not asked for") }
-        let incoming = try slot ?? desk.evidence.receiving(name, size: Int64(piece.size))
-        guard incoming.size == Int64(piece.size) else { throw SyncRefusal(reason: "blob \(name) changed its size") }
         do {
+            let incoming = try slot ?? desk.evidence.receiving(name, size: Int64(piece.size))
+            guard incoming.size == Int64(piece.size) else { throw SyncRefusal(reason: "blob \(name) changed its size") }
             try incoming.append(piece.bytes, at: Int64(piece.offset))
             if incoming.isComplete {
                 _ = try incoming.finish()
@@ -40,6 +48,8 @@ extension CentralServer {
             }
         } catch let error as EvidenceError {
             peer.wanted.removeValue(forKey: name)
+            // Only a wrong hash, size or order is the node's fault; a write that failed is ours.
+            if case .unwritable = error { throw StorageFailure(what: "evidence \(name)", error: error) }
             throw SyncRefusal(reason: "\(error)")
         }
     }
@@ -59,7 +69,7 @@ extension CentralServer {
         if let sender = peer.blobs, !sender.isFinished {
             sender.enqueue(names)
         } else {
-            peer.blobs = BlobSender(evidence: desk.evidence, names: names)
+            peer.blobs = BlobSender(evidence: desk.evidence, names: names, log: log)
         }
         try peer.blobs!.pump(peer.connection)
     }
