@@ -13,12 +13,15 @@ extension FieldNode {
     /// sent and the postponed ones.
     @discardableResult
     public func repairClockIfAhead() throws -> [Restamp] {
-        let sent = try config(Self.sentKey).flatMap(Int64.init) ?? config(Self.pushedKey).flatMap(Int64.init) ?? 0
-        var candidates = try store.ownRecordsAhead(after: sent).map(\.sequence)
+        // Never sent: past the furthest push, and past the push position (which moves over
+        // received records only when none of this node's own lie in between).
+        let sent = max(try config(Self.sentKey).flatMap(Int64.init) ?? 0, try config(Self.pushedKey).flatMap(Int64.init) ?? 0)
+        var candidates = try store.lastLocalSequence() > sent ? store.ownRecordsAhead(after: sent).map(\.sequence) : []
         let postponed = try postponedRecords().filter { $0 <= sent }
         if !postponed.isEmpty {
-            let ahead = Set(try store.ownRecordsAhead(after: (postponed.min() ?? 1) - 1).map(\.sequence))
-            candidates += postponed.filter(ahead.contains)
+            let limit = store.now() &+ store.clock.maxSkewMilliseconds
+            candidates += zip(postponed, try store.records(at: postponed))
+                .filter { $0.1.timestamp.node == node && $0.1.timestamp.milliseconds > limit }.map(\.0)
         }
         guard !candidates.isEmpty else { return [] }
         return try store.restampOwnRecords(candidates)
