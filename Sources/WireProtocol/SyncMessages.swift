@@ -198,19 +198,29 @@ public struct PullStart: Equatable, Sendable {
         self.audits = audits
     }
 
-    public var message: WireMessage {
+    public var message: WireMessage { CursorAndAudits.message(.pulling, cursor: cursor, audits: audits) }
+
+    public init(payload: [UInt8]) throws(FramingError) {
+        (cursor, audits) = try CursorAndAudits.decode(payload, what: "pulling")
+    }
+}
+
+/// The layout `pulling` and `pulled` share: format · u64 cursor · an audit list.
+enum CursorAndAudits {
+    static func message(_ type: MessageType, cursor: UInt64, audits: [String]) -> WireMessage {
         var payload: [UInt8] = [SyncFormat.version]
         payload.appendUInt64(cursor)
         payload.appendAuditList(audits)
-        return WireMessage(.pulling, payload)
+        return WireMessage(type, payload)
     }
 
-    public init(payload: [UInt8]) throws(FramingError) {
-        var reader = PayloadReader(payload, what: "pulling")
-        guard try reader.byte() == SyncFormat.version else { throw .malformed("pulling: unknown format") }
-        cursor = try reader.uint64()
-        audits = try reader.auditList()
+    static func decode(_ payload: [UInt8], what: String) throws(FramingError) -> (UInt64, [String]) {
+        var reader = PayloadReader(payload, what: what)
+        guard try reader.byte() == SyncFormat.version else { throw .malformed("\(what): unknown format") }
+        let cursor = try reader.uint64()
+        let audits = try reader.auditList()
         try reader.finish()
+        return (cursor, audits)
     }
 }
 
@@ -226,19 +236,10 @@ public struct PullDone: Equatable, Sendable {
         self.audits = audits
     }
 
-    public var message: WireMessage {
-        var payload: [UInt8] = [SyncFormat.version]
-        payload.appendUInt64(cursor)
-        payload.appendAuditList(audits)
-        return WireMessage(.pulled, payload)
-    }
+    public var message: WireMessage { CursorAndAudits.message(.pulled, cursor: cursor, audits: audits) }
 
     public init(payload: [UInt8]) throws(FramingError) {
-        var reader = PayloadReader(payload, what: "pulled")
-        guard try reader.byte() == SyncFormat.version else { throw .malformed("pulled: unknown format") }
-        cursor = try reader.uint64()
-        audits = try reader.auditList()
-        try reader.finish()
+        (cursor, audits) = try CursorAndAudits.decode(payload, what: "pulled")
     }
 }
 

@@ -23,11 +23,14 @@ struct CLIResult: CustomStringConvertible {
 enum CLIError: Error, CustomStringConvertible {
     case executableNotFound([String])
     case timedOut([String], seconds: TimeInterval)
+    case notJSON(CLIResult)
 
     var description: String {
         switch self {
         case .executableNotFound(let searched):
             "the auditsync executable was not found; looked in: \(searched.joined(separator: ", "))"
+        case .notJSON(let result):
+            "stdout is not one JSON object: \(result)"
         case .timedOut(let arguments, let seconds):
             "auditsync \(arguments.joined(separator: " ")) did not finish within \(Int(seconds)) s"
         }

@@ -11,46 +11,23 @@ import XCTest
 /// audit ends identical. Real processes: `central serve`, `central backup`, `central restore`,
 /// `field sync`.
 final class CentralRestoreTests: XCTestCase {
-    private var processes: [ServerProcess] = []
-    private var scratch: ScratchDirectory!
-    private var data: URL!
-    private let audit = "A-2026-0001"
+    private var scenario: SyncScenario!
+    private var data: URL { scenario.data }
+    private var scratch: ScratchDirectory { scenario.scratch }
+    private var audit: String { scenario.audit }
 
     override func setUpWithError() throws {
-        scratch = try ScratchDirectory(prefix: "auditsync-restore")
-        data = scratch.appending("central")
-        for step: [String] in [
-            ["init", "--name", "Restore Test Body", "--listen", "127.0.0.1:0"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
-            ["auditor", "add", "--id", "bob", "--name", "Bob Stone"],
-            ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],
-            ["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-             "--scope", "AI hiring assistants", "--lead", "alice", "--auditor", "bob"],
-        ] {
-            XCTAssertEqual(try CLI.run(["central"] + step + ["--data", data.path]).status, 0, "\(step)")
-        }
+        scenario = try SyncScenario(prefix: "auditsync-restore", team: [("bob", "Bob Stone")])
     }
 
     override func tearDown() {
-        for process in processes where process.isRunning { process.kill() }
+        scenario.stop()
         super.tearDown()
     }
 
-    private func serve(port: UInt16 = 0) throws -> (ServerProcess, UInt16) {
-        let server = try ServerProcess(["central", "serve", "--listen", "127.0.0.1:\(port)", "--data", data.path])
-        processes.append(server)
-        let line = try XCTUnwrap(server.firstStdoutLine(timeout: 15), server.transcript)
-        return (server, try XCTUnwrap(line.split(separator: ":").last.flatMap { UInt16($0) }))
-    }
+    private func serve(port: UInt16 = 0) throws -> (ServerProcess, UInt16) { try scenario.serve(port: port) }
 
-    private func enroll(_ auditor: String, port: UInt16) throws -> URL {
-        let token = try CLI.run(["central", "enroll", "--auditor", auditor, "--address", "127.0.0.1:\(port)", "--json",
-                                 "--data", data.path])
-        let laptop = scratch.appending(auditor)
-        let text = try XCTUnwrap(try jsonObject(token)["token"] as? String)
-        XCTAssertEqual(try CLI.run(["field", "init", "--token", text, "--data", laptop.path]).status, 0)
-        return laptop
-    }
+    private func enroll(_ auditor: String, port: UInt16) throws -> URL { try scenario.enroll(auditor, port: port).0 }
 
     @discardableResult
     private func sync(_ laptop: URL, _ server: ServerProcess) throws -> [String: Any] {
@@ -67,9 +44,7 @@ final class CentralRestoreTests: XCTestCase {
         }
     }
 
-    private func centralDocument() throws -> String {
-        try CLI.run(["central", "audit", "show", "--audit", audit, "--json", "--data", data.path]).stdout
-    }
+    private func centralDocument() throws -> String { try scenario.centralDocument() }
 
     private func fieldDocument(_ laptop: URL) throws -> String {
         try FieldNode(at: laptop).replica().document(audit: audit).encoded(pretty: true) + "\n"
@@ -86,8 +61,7 @@ final class CentralRestoreTests: XCTestCase {
 
         // The backup is taken while Alice's next sync runs.
         try addFindings(alice, 300, "during the backup")
-        let running = try ServerProcess(["field", "sync", "--data", alice.path])
-        processes.append(running)
+        let running = try scenario.start(["field", "sync", "--data", alice.path])
         let backup = scratch.appending("central.tar")
         XCTAssertEqual(try CLI.run(["central", "backup", "--out", backup.path, "--data", data.path]).status, 0)
         XCTAssertEqual(running.waitForExit(timeout: 60), 0, running.transcript)

@@ -8,27 +8,15 @@ import XCTest
 /// once corrected, new work is stamped by the right clock, what was stamped ahead is re-stamped,
 /// and everything syncs at once.
 final class FieldClockTests: XCTestCase {
-    private var processes: [ServerProcess] = []
-    private var scratch: ScratchDirectory!
-    private var data: URL!
-    private let audit = "A-2026-0001"
+    private var scenario: SyncScenario!
+    private var audit: String { scenario.audit }
 
     override func setUpWithError() throws {
-        scratch = try ScratchDirectory(prefix: "auditsync-clock")
-        data = scratch.appending("central")
-        for step: [String] in [
-            ["init", "--name", "Clock Test Body", "--listen", "127.0.0.1:0"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
-            ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],
-            ["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-             "--scope", "AI hiring assistants", "--lead", "alice"],
-        ] {
-            XCTAssertEqual(try CLI.run(["central"] + step + ["--data", data.path]).status, 0, "\(step)")
-        }
+        scenario = try SyncScenario(prefix: "auditsync-clock")
     }
 
     override func tearDown() {
-        for process in processes where process.isRunning { process.kill() }
+        scenario.stop()
         super.tearDown()
     }
 
@@ -45,15 +33,8 @@ final class FieldClockTests: XCTestCase {
     }
 
     func testWorkStampedTwoDaysAheadIsHeldBackThenReStampedAndSyncedOnceTheClockIsRight() throws {
-        let server = try ServerProcess(["central", "serve", "--listen", "127.0.0.1:0", "--data", data.path])
-        processes.append(server)
-        let line = try XCTUnwrap(server.firstStdoutLine(timeout: 15), server.transcript)
-        let port = try XCTUnwrap(line.split(separator: ":").last.flatMap { UInt16($0) })
-        let token = try CLI.run(["central", "enroll", "--auditor", "alice", "--address", "127.0.0.1:\(port)", "--json",
-                                 "--data", data.path])
-        let laptop = scratch.appending("alice")
-        XCTAssertEqual(try CLI.run(["field", "init", "--token", try XCTUnwrap(try jsonObject(token)["token"] as? String),
-                                    "--data", laptop.path]).status, 0)
+        let (server, port) = try scenario.serve()
+        let (laptop, _) = try scenario.enroll("alice", port: port)
         XCTAssertEqual(try CLI.run(["field", "sync", "--data", laptop.path], timeout: 60).status, 0)
 
         // Two days ahead: the work is written, and held back by the central.
@@ -66,7 +47,7 @@ final class FieldClockTests: XCTestCase {
         XCTAssertEqual(ahead.status, 5, "held back is its own exit status: \(ahead)")
         XCTAssertEqual((try jsonObject(ahead)["postponed"] as? [Any])?.count, 6, "two results, three fields each: \(ahead)")
         XCTAssertTrue(ahead.stderr.contains("clock"), ahead.stderr)
-        XCTAssertFalse(try centralDocument().contains("\"result\": \"conform\""), "nothing of it was taken")
+        XCTAssertFalse(try scenario.centralDocument().contains("\"result\": \"conform\""), "nothing of it was taken")
 
         // The clock is right again: new work follows it, and the old work is re-stamped.
         let respond = try CLI.run(["field", "respond", "--audit", audit, "--item", "iso42001:2023/4.3", "--result", "conform",
@@ -80,11 +61,7 @@ final class FieldClockTests: XCTestCase {
         XCTAssertEqual(synced.status, 0, "\(synced)\n\(server.transcript)")
         XCTAssertEqual(try jsonObject(synced)["sent"] as? Int, 9, "three results, three fields each: \(synced)")
         XCTAssertEqual(try CLI.run(["field", "audit", "show", "--audit", audit, "--json", "--data", laptop.path]).stdout,
-                       try centralDocument())
+                       try scenario.centralDocument())
         XCTAssertEqual(try FieldNode(at: laptop).store.restamps().count, 6, "the two results stamped ahead were re-stamped")
-    }
-
-    private func centralDocument() throws -> String {
-        try CLI.run(["central", "audit", "show", "--audit", audit, "--json", "--data", data.path]).stdout
     }
 }

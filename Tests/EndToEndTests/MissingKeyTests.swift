@@ -7,41 +7,18 @@ import XCTest
 /// and the laptop refuses to work, each saying what to restore; a laptop re-enrolls with a new
 /// token onto its own data directory and its unsent work goes up under the new key.
 final class MissingKeyTests: XCTestCase {
-    private var processes: [ServerProcess] = []
-    private var scratch: ScratchDirectory!
-    private var data: URL!
-    private let audit = "A-2026-0001"
+    private var scenario: SyncScenario!
+    private var data: URL { scenario.data }
+    private var scratch: ScratchDirectory { scenario.scratch }
+    private var audit: String { scenario.audit }
 
     override func setUpWithError() throws {
-        scratch = try ScratchDirectory(prefix: "auditsync-keys")
-        data = scratch.appending("central")
-        for step: [String] in [
-            ["init", "--name", "Key Test Body", "--listen", "127.0.0.1:0"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
-            ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],
-            ["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-             "--scope", "AI hiring assistants", "--lead", "alice"],
-        ] {
-            XCTAssertEqual(try CLI.run(["central"] + step + ["--data", data.path]).status, 0, "\(step)")
-        }
+        scenario = try SyncScenario(prefix: "auditsync-keys")
     }
 
     override func tearDown() {
-        for process in processes where process.isRunning { process.kill() }
+        scenario.stop()
         super.tearDown()
-    }
-
-    private func serve() throws -> (ServerProcess, UInt16) {
-        let server = try ServerProcess(["central", "serve", "--listen", "127.0.0.1:0", "--data", data.path])
-        processes.append(server)
-        let line = try XCTUnwrap(server.firstStdoutLine(timeout: 15), server.transcript)
-        return (server, try XCTUnwrap(line.split(separator: ":").last.flatMap { UInt16($0) }))
-    }
-
-    private func token(port: UInt16) throws -> String {
-        let result = try CLI.run(["central", "enroll", "--auditor", "alice", "--address", "127.0.0.1:\(port)", "--json",
-                                  "--data", data.path])
-        return try XCTUnwrap(try jsonObject(result)["token"] as? String)
     }
 
     func testTheCentralRefusesToServeOrEnrollWithoutItsChannelKeyAndMakesNoNewOne() throws {
@@ -64,7 +41,7 @@ final class MissingKeyTests: XCTestCase {
         }
         try FileManager.default.removeItem(at: key)
         XCTAssertTrue(FileManager.default.createFile(atPath: key.path, contents: original, attributes: [.posixPermissions: 0o600]))
-        let (server, _) = try serve()
+        let (server, _) = try scenario.serve()
         server.send(signal: SIGTERM)
         XCTAssertEqual(server.waitForExit(timeout: 10), 0, server.transcript)
     }
@@ -81,9 +58,9 @@ final class MissingKeyTests: XCTestCase {
     }
 
     func testALaptopWithoutItsKeyRefusesToWorkThenReEnrollsAndItsUnsentWorkGoesUp() throws {
-        let (server, port) = try serve()
+        let (server, port) = try scenario.serve()
         let laptop = scratch.appending("alice")
-        let enrolled = try CLI.run(["field", "init", "--token", try token(port: port), "--json", "--data", laptop.path])
+        let enrolled = try CLI.run(["field", "init", "--token", try scenario.token("alice", port: port), "--json", "--data", laptop.path])
         XCTAssertEqual(enrolled.status, 0, "\(enrolled)")
         let node = try XCTUnwrap(try jsonObject(enrolled)["id"] as? String)
         XCTAssertEqual(try CLI.run(["field", "sync", "--data", laptop.path], timeout: 60).status, 0)
@@ -101,10 +78,10 @@ final class MissingKeyTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: key.path), "no key was made in its place")
 
         // A new token, onto the same data directory: same node, new key, nothing lost.
-        let again = try CLI.run(["field", "init", "--token", try token(port: port), "--json", "--data", laptop.path])
+        let again = try CLI.run(["field", "init", "--token", try scenario.token("alice", port: port), "--json", "--data", laptop.path])
         XCTAssertEqual(again.status, 0, "\(again)\n\(server.transcript)")
         XCTAssertEqual(try jsonObject(again)["id"] as? String, node)
-        let second = try CLI.run(["field", "init", "--token", try token(port: port), "--data", laptop.path])
+        let second = try CLI.run(["field", "init", "--token", try scenario.token("alice", port: port), "--data", laptop.path])
         XCTAssertEqual(second.status, 1, "a laptop with a good key is not enrolled twice: \(second)")
         let finish = try CLI.run(["field", "sync", "--json", "--data", laptop.path], timeout: 60)
         XCTAssertEqual(finish.status, 0, "\(finish)\n\(server.transcript)")
