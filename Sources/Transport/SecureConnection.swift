@@ -29,7 +29,19 @@ public final class SecureConnection: @unchecked Sendable {
     let stream: TCPStream
     private var session: SecureSession
     weak var owner: SecureConnectionOwner?
+    /// The connection's one clock, set for the earliest deadline that applies: the handshake's,
+    /// then the idle one. Activity does not restart it (that would cost a timer restart per
+    /// read); when it fires, `checkDeadlines` looks at when things last moved and either closes
+    /// or sets it again for the deadline that applies now — measured from the last activity,
+    /// never from when the check ran, so a deadline is never pushed a whole period late.
     private let timer: LoopTimer
+    /// When the clock is set to fire (loop time), nil while it is not set.
+    private var timerDue: UInt64?
+    private var startedAt: UInt64 = 0
+    private var lastReceivedAt: UInt64 = 0
+    /// Write progress as last looked at: the bytes the socket had taken, and when a write still
+    /// in progress was last seen moving (completed writes carry their own time).
+    private var writeSample: (taken: Int, at: UInt64) = (0, 0)
     private let limits: Limits
     public private(set) var peer: SecureSession.Peer?
     public let address: String
@@ -56,10 +68,8 @@ public final class SecureConnection: @unchecked Sendable {
 
     /// Starts reading; the initiator also sends Noise message 1.
     func start() {
-        timer.schedule(after: limits.handshakeTimeoutMilliseconds) { [weak self] in
-            guard let self else { return }
-            close(reason: "handshake not finished within \(Self.duration(limits.handshakeTimeoutMilliseconds))")
-        }
+        startedAt = loop.now
+        scheduleCheck()
         if session.role == .initiator {
             do {
                 stream.write(try session.start())
@@ -91,6 +101,7 @@ public final class SecureConnection: @unchecked Sendable {
             pausedForBackpressure = true
             stream.stopReading()
         }
+        scheduleCheck()
     }
 
     public var isWritable: Bool { stream.isWritable }
@@ -136,18 +147,58 @@ public final class SecureConnection: @unchecked Sendable {
     /// Idle means neither side made progress: nothing arrived, and nothing we sent was taken by
     /// the socket. A peer that only reads a long download, or a long upload to a peer that
     /// only listens, is busy, not idle.
-    private func armIdleTimer() {
-        let writtenWhenArmed = stream.bytesWritten
-        timer.schedule(after: limits.idleTimeoutMilliseconds) { [weak self] in
-            guard let self else { return }
-            if stream.bytesWritten > writtenWhenArmed { return armIdleTimer() }
-            close(error: ChannelError(.timeout, "nothing received or sent for \(Self.duration(limits.idleTimeoutMilliseconds))"))
+    private var lastActivity: UInt64 {
+        max(lastReceivedAt, stream.lastWriteCompletedAt, writeSample.at)
+    }
+
+    /// Runs when the clock fires: closes if a deadline has passed, else sets the clock again.
+    private func checkDeadlines() {
+        timerDue = nil
+        guard !isClosing, !stream.isClosed else { return }
+        let now = loop.now
+        if session.phase == .established {
+            noteWriteProgress(now)
+            let idle = limits.idleTimeoutMilliseconds
+            if now >= lastActivity + idle {
+                return close(error: ChannelError(.timeout, "nothing received or sent for \(Self.duration(idle))"))
+            }
+        } else if now >= startedAt + limits.handshakeTimeoutMilliseconds {
+            return close(reason: "handshake not finished within \(Self.duration(limits.handshakeTimeoutMilliseconds))")
         }
+        scheduleCheck()
+    }
+
+    /// A write still in progress moves without a callback: it counts as activity when it is seen
+    /// to have moved. While writes are pending the clock looks at least every eighth of the idle
+    /// timeout, so that errs by at most that much, on the side of keeping the connection.
+    private func noteWriteProgress(_ now: UInt64) {
+        let taken = stream.bytesTaken
+        guard taken != writeSample.taken else { return }
+        writeSample = (taken, taken > stream.bytesWritten ? now : writeSample.at)
+    }
+
+    /// Sets the clock for the earliest deadline that applies, unless it is set for sooner already
+    /// (a later deadline is found when it fires).
+    private func scheduleCheck() {
+        guard !isClosing, !stream.isClosed else { return }
+        let now = loop.now
+        var due: UInt64
+        if session.phase == .established {
+            let idle = limits.idleTimeoutMilliseconds
+            due = lastActivity + idle
+            if stream.pendingWriteBytes > 0 { due = min(due, now + max(idle / 8, 1)) }
+        } else {
+            due = startedAt + limits.handshakeTimeoutMilliseconds
+        }
+        if let timerDue, timerDue <= due { return }
+        timerDue = due
+        timer.schedule(after: due > now ? due - now : 0) { [weak self] in self?.checkDeadlines() }
     }
 }
 
 extension SecureConnection: TCPStreamDelegate {
     public func stream(_ stream: TCPStream, received bytes: UnsafeRawBufferPointer) {
+        lastReceivedAt = loop.now
         let events: [SecureSession.Event]
         do {
             events = try session.receive(bytes)
@@ -155,7 +206,8 @@ extension SecureConnection: TCPStreamDelegate {
             close(reason: "\(error)")
             return
         }
-        if session.phase == .established { armIdleTimer() }
+        // The handshake may have ended: the idle deadline can come before the handshake's.
+        scheduleCheck()
         for event in events where !isClosing {
             switch event {
             case .send(let bytes):

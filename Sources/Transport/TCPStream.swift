@@ -27,8 +27,11 @@ public final class TCPStream: @unchecked Sendable {
     private var isShuttingDown = false
     /// Set when a write failed while what the peer sent before going away was still unread.
     private var failedWrite: UVError?
-    /// Bytes the socket has taken since the stream opened: progress the peer makes by reading.
+    /// Bytes the socket has taken since the stream opened, counting only completed writes:
+    /// progress the peer makes by reading.
     public private(set) var bytesWritten = 0
+    /// When the last write completed, on the loop's clock (`EventLoop.now`); 0 before any.
+    public private(set) var lastWriteCompletedAt: UInt64 = 0
     /// Bytes handed to `uv_write` whose callbacks have not run yet.
     public private(set) var pendingWriteBytes = 0
     /// Above this many pending bytes the stream reports itself full (`isWritable` false);
@@ -50,6 +53,13 @@ public final class TCPStream: @unchecked Sendable {
     }
 
     public var isWritable: Bool { pendingWriteBytes < highWaterMark }
+
+    /// Bytes the socket has taken, counting those of writes still in progress: libuv hands a big
+    /// buffer to the kernel piece by piece as the peer reads, and calls back only at its end.
+    public var bytesTaken: Int {
+        guard !isClosed else { return bytesWritten }
+        return bytesWritten + pendingWriteBytes - Int(uv_stream_get_write_queue_size(EventLoop.stream(tcp)))
+    }
 
     /// Small writes go out at once rather than waiting to coalesce (Nagle's algorithm off).
     func setNoDelay() {
@@ -144,6 +154,7 @@ public final class TCPStream: @unchecked Sendable {
             return
         }
         bytesWritten += count
+        lastWriteCompletedAt = loop.now
         if wasFull && pendingWriteBytes <= lowWaterMark && !isClosed {
             wasFull = false
             delegate?.streamBecameWritable(self)
