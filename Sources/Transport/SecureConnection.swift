@@ -20,6 +20,11 @@ public final class SecureConnection: @unchecked Sendable {
     public struct Limits: Sendable {
         public var handshakeTimeoutMilliseconds: UInt64 = 10_000
         public var idleTimeoutMilliseconds: UInt64 = 120_000
+        /// Once a frame's first byte is in, the rest of it (65,537 bytes at most) must follow
+        /// within this. A length damaged to more than the bytes that follow would otherwise
+        /// leave this side waiting for bytes that never come — and the peer for an answer —
+        /// until the idle timeout; 15 s carries a whole frame over links far slower than 64 kbit/s.
+        public var frameCompletionTimeoutMilliseconds: UInt64 = 15_000
         public var maxMessagePayload = 4 << 20
         /// Pending outgoing bytes above which the connection stops reading.
         public var writeHighWaterMark = 4 << 20
@@ -30,7 +35,7 @@ public final class SecureConnection: @unchecked Sendable {
     private var session: SecureSession
     weak var owner: SecureConnectionOwner?
     /// The connection's one clock, set for the earliest deadline that applies: the handshake's,
-    /// then the idle one. Activity does not restart it (that would cost a timer restart per
+    /// then the idle one, and the frame deadline while a frame is incomplete. Activity does not restart it (that would cost a timer restart per
     /// read); when it fires, `checkDeadlines` looks at when things last moved and either closes
     /// or sets it again for the deadline that applies now — measured from the last activity,
     /// never from when the check ran, so a deadline is never pushed a whole period late.
@@ -42,6 +47,9 @@ public final class SecureConnection: @unchecked Sendable {
     /// Write progress as last looked at: the bytes the socket had taken, and when a write still
     /// in progress was last seen moving (completed writes carry their own time).
     private var writeSample: (taken: Int, at: UInt64) = (0, 0)
+    /// While a frame is incomplete: when its first byte came, and how many frames had been
+    /// received whole before it (a change means the incomplete frame is a new one).
+    private var frameStart: (at: UInt64, framesBefore: Int)?
     private let limits: Limits
     public private(set) var peer: SecureSession.Peer?
     public let address: String
@@ -156,6 +164,9 @@ public final class SecureConnection: @unchecked Sendable {
         timerDue = nil
         guard !isClosing, !stream.isClosed else { return }
         let now = loop.now
+        if let frameStart, !pausedForBackpressure, now >= frameStart.at + limits.frameCompletionTimeoutMilliseconds {
+            return closeForIncompleteFrame(startedAt: frameStart.at, now: now)
+        }
         if session.phase == .established {
             noteWriteProgress(now)
             let idle = limits.idleTimeoutMilliseconds
@@ -177,6 +188,36 @@ public final class SecureConnection: @unchecked Sendable {
         writeSample = (taken, taken > stream.bytesWritten ? now : writeSample.at)
     }
 
+    /// Starts the frame deadline when a new frame is left incomplete, and drops it when none is.
+    /// Measured per frame, so a long transfer arriving slowly, always with some frame in
+    /// progress, is cut only if one frame takes longer than the deadline.
+    private func trackIncompleteFrame() {
+        guard session.incompleteFrame != nil else { frameStart = nil; return }
+        if frameStart?.framesBefore != session.framesReceived {
+            frameStart = (loop.now, session.framesReceived)
+        }
+    }
+
+    /// Nothing that arrived failed a check — the rest may still be on a very slow way — so this
+    /// is a timeout, not a framing error: on an established channel the peer is told (code 7),
+    /// since our direction of the channel is sound and the peer may be waiting for an answer.
+    /// During the handshake there is no channel to say it on.
+    private func closeForIncompleteFrame(startedAt: UInt64, now: UInt64) {
+        let age = Self.duration(now - startedAt)
+        let reason: String
+        if let length = session.incompleteFrame?.claimedLength {
+            let received = session.incompleteFrame?.bytesReceived ?? 0
+            reason = "a frame of \(length) bytes started \(age) ago is still incomplete, \(received) of them arrived (a damaged length?)"
+        } else {
+            reason = "a frame started \(age) ago is still incomplete, only the first byte of its length arrived"
+        }
+        if session.phase == .established {
+            close(error: ChannelError(.timeout, reason))
+        } else {
+            close(reason: reason)
+        }
+    }
+
     /// Sets the clock for the earliest deadline that applies, unless it is set for sooner already
     /// (a later deadline is found when it fires).
     private func scheduleCheck() {
@@ -190,6 +231,7 @@ public final class SecureConnection: @unchecked Sendable {
         } else {
             due = startedAt + limits.handshakeTimeoutMilliseconds
         }
+        if let frameStart, !pausedForBackpressure { due = min(due, frameStart.at + limits.frameCompletionTimeoutMilliseconds) }
         if let timerDue, timerDue <= due { return }
         timerDue = due
         timer.schedule(after: due > now ? due - now : 0) { [weak self] in self?.checkDeadlines() }
@@ -206,7 +248,9 @@ extension SecureConnection: TCPStreamDelegate {
             close(reason: "\(error)")
             return
         }
-        // The handshake may have ended: the idle deadline can come before the handshake's.
+        trackIncompleteFrame()
+        // The handshake may have ended (the idle deadline can come before the handshake's), or a
+        // frame begun (its deadline comes before either).
         scheduleCheck()
         for event in events where !isClosing {
             switch event {
@@ -229,7 +273,10 @@ extension SecureConnection: TCPStreamDelegate {
     public func streamBecameWritable(_ stream: TCPStream) {
         if pausedForBackpressure {
             pausedForBackpressure = false
+            // While we did not read, the incomplete frame could not complete: its time starts anew.
+            if frameStart != nil { frameStart?.at = loop.now }
             stream.startReading()
+            scheduleCheck()
         }
         owner?.connectionBecameWritable(self)
     }
