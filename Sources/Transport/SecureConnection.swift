@@ -25,6 +25,11 @@ public final class SecureConnection: @unchecked Sendable {
         /// leave this side waiting for bytes that never come — and the peer for an answer —
         /// until the idle timeout; 15 s carries a whole frame over links far slower than 64 kbit/s.
         public var frameCompletionTimeoutMilliseconds: UInt64 = 15_000
+        /// How long a graceful close (`close(error:)`, `finish`) waits for what is queued — the
+        /// `error` saying why, last — to be flushed before it closes at once. A peer that stopped
+        /// reading never takes it: without this bound the connection would never close, and
+        /// `SecureServer.stop` would wait for it forever.
+        public var flushTimeoutMilliseconds: UInt64 = 10_000
         public var maxMessagePayload = 4 << 20
         /// Pending outgoing bytes above which the connection stops reading.
         public var writeHighWaterMark = 4 << 20
@@ -123,8 +128,7 @@ public final class SecureConnection: @unchecked Sendable {
             stream.write(sealed)
         }
         closeReason = closeReason ?? "\(error)"
-        timer.close()
-        stream.shutdownAndClose()
+        shutdownAndClose()
     }
 
     /// Closes once what was sent is flushed, without an error: the exchange is complete (an
@@ -134,8 +138,7 @@ public final class SecureConnection: @unchecked Sendable {
         guard !stream.isClosed, !isClosing else { return }
         isClosing = true
         closeReason = closeReason ?? reason
-        timer.close()
-        stream.shutdownAndClose()
+        shutdownAndClose()
     }
 
     /// Closes at once, logging `reason`.
@@ -145,6 +148,19 @@ public final class SecureConnection: @unchecked Sendable {
         closeReason = closeReason ?? reason
         timer.close()
         stream.close()
+    }
+
+    /// Flushes, then closes; the clock now only bounds the flush.
+    private func shutdownAndClose() {
+        timerDue = nil
+        let flush = limits.flushTimeoutMilliseconds
+        timer.schedule(after: flush) { [weak self] in
+            guard let self, !stream.isClosed else { return }
+            closeReason = (closeReason ?? "closed") + "; what was queued was not taken within \(Self.duration(flush))"
+            timer.close()
+            stream.close()
+        }
+        stream.shutdownAndClose()
     }
 
     /// "300 ms", "120 s": how the log and the peer are told a limit.
@@ -264,8 +280,7 @@ extension SecureConnection: TCPStreamDelegate {
             case .close(let error):
                 isClosing = true
                 closeReason = "\(error)"
-                timer.close()
-                stream.shutdownAndClose()
+                shutdownAndClose()
             }
         }
     }
