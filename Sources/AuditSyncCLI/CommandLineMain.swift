@@ -47,6 +47,7 @@ public enum CommandLineMain {
     static func status(of error: Error) -> Int32 {
         if error is HeldBack { return 5 }
         // The network, not a refusal: try again later.
+        if let closed = error as? ChannelClosed, closed.refusedPeer != nil { return 3 }
         if error is ChannelClosed || error is EnrollmentAnswerLost { return 4 }
         if let transport = error as? TransportError {
             switch transport {

@@ -14,6 +14,8 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
     case unexpectedAnswer(String)
     case notEnrolled(String)
     case refusedRecords([String])
+    /// What answered at the central's address is not the central this laptop pinned.
+    case wrongCentral(String)
     /// The laptop is enrolled but its key is gone or damaged.
     case missingKey(path: String, node: String)
 
@@ -29,7 +31,7 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
 
     public var kind: Kind {
         switch self {
-        case .enrollmentRefused, .missingKey: .refused
+        case .enrollmentRefused, .missingKey, .wrongCentral: .refused
         case .unreachable: .unavailable
         case .centralRefused(let error, _):
             switch error.code {
@@ -62,6 +64,9 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
         case .refusedRecords(let reasons):
             "this laptop refused \(reasons.count) records from the central; check its clock and sync again (nothing is lost): "
                 + reasons.prefix(3).joined(separator: "; ")
+        case .wrongCentral(let address):
+            "the server at \(address) is not this laptop's central: its key is not the one pinned at enrollment. "
+                + "Do not sync on this network, and tell the certification body; nothing was sent"
         case .missingKey(let path, let node):
             "this laptop's key \(path) is missing or damaged, so it cannot prove it is node \(node); nothing else is lost. "
                 + "Put the key back from a backup of this laptop, or ask the certification body for a new enrollment token "

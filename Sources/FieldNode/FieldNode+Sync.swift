@@ -83,6 +83,7 @@ extension FieldNode {
     static func sessionFailure(_ error: Error, step: String, central: String) -> Error {
         switch error {
         case let closed as ChannelClosed:
+            if closed.refusedPeer?.code == .keyMismatch { return FieldError.wrongCentral(central) }
             if let refusal = closed.peerError { return FieldError.centralRefused(refusal, step: step) }
             return FieldError.unreachable("the connection to \(central) was lost during the \(step) step (\(closed.reason))")
         case let transport as TransportError:

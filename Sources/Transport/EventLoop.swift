@@ -62,6 +62,12 @@ public final class EventLoop: @unchecked Sendable {
         return pthread_equal(loopThread, pthread_self()) != 0
     }
 
+    /// The loop's clock in milliseconds (libuv's, cached at each turn of the loop): what timers
+    /// are measured against, so deadlines computed from it agree with when timers fire.
+    var now: UInt64 {
+        uv_now(loop)
+    }
+
     func assertInLoop(_ function: StaticString = #function) {
         precondition(isInLoopThread, "\(function) must run on the \(name) loop thread")
     }

@@ -31,6 +31,10 @@ public final class SecureClient: @unchecked Sendable {
     private var receivers: [CheckedContinuation<WireMessage, Error>] = []
     private var writableWaiters: [CheckedContinuation<Void, Error>] = []
     private var closedReason: String?
+    /// What the peer said in its `error` message, once one arrived. The peer closes right after
+    /// it, so whichever call fails next — often a `send`, before the caller got to read the error
+    /// from the inbox — carries it in its `ChannelClosed`.
+    private var peerError: ChannelError?
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     public private(set) var peer: SecureSession.Peer?
 
@@ -85,7 +89,7 @@ public final class SecureClient: @unchecked Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             let scheduled = loop.execute { [self] in
                 guard let connection, closedReason == nil, !connection.isClosing else {
-                    return continuation.resume(throwing: ChannelClosed(reason: closedReason ?? "closed"))
+                    return continuation.resume(throwing: closedError())
                 }
                 connection.send(contentsOf: messages)
                 if connection.isWritable { continuation.resume() } else { writableWaiters.append(continuation) }
@@ -95,13 +99,14 @@ public final class SecureClient: @unchecked Sendable {
     }
 
     /// The next message from the peer (pings are answered on their own and never returned).
-    /// An `error` message is returned like any other; after
-    /// the connection closes, throws `ChannelClosed` with the reason.
+    /// An `error` message is returned like any other; once the messages that arrived are taken
+    /// and the connection has closed, throws `ChannelClosed` with the reason (and the peer's
+    /// error, if it sent one).
     public func receive() async throws -> WireMessage {
         try await withCheckedThrowingContinuation { continuation in
             let scheduled = loop.execute { [self] in
                 if !inbox.isEmpty { return continuation.resume(returning: inbox.removeFirst()) }
-                if let closedReason { return continuation.resume(throwing: ChannelClosed(reason: closedReason)) }
+                if closedReason != nil { return continuation.resume(throwing: closedError()) }
                 receivers.append(continuation)
             }
             if !scheduled { continuation.resume(throwing: TransportError.loopStopped) }
@@ -141,11 +146,13 @@ extension SecureClient: SecureConnectionOwner {
         // refusal is the reason `connect` fails with.
         if let pending = pendingConnect, message.type == .error {
             pendingConnect = nil
-            let reason = (try? ChannelError(payload: message.payload)).map { "refused: \($0)" } ?? "refused"
-            pending.resume(throwing: ChannelClosed(reason: reason))
+            peerError = try? ChannelError(payload: message.payload)
+            let reason = peerError.map { "refused: \($0)" } ?? "refused"
+            pending.resume(throwing: ChannelClosed(reason: reason, peerError: peerError))
             connection.close(reason: reason)
             return
         }
+        if message.type == .error, peerError == nil { peerError = try? ChannelError(payload: message.payload) }
         // A ping is the peer checking we are alive: answered here, never queued for the caller.
         if message.type == .ping {
             connection.send(WireMessage(.pong, message.payload))
@@ -160,14 +167,19 @@ extension SecureClient: SecureConnectionOwner {
 
     func connectionClosed(_ connection: SecureConnection, reason: String) {
         closedReason = reason
-        pendingConnect?.resume(throwing: ChannelClosed(reason: reason))
+        pendingConnect?.resume(throwing: closedError())
         pendingConnect = nil
-        for receiver in receivers { receiver.resume(throwing: ChannelClosed(reason: reason)) }
+        for receiver in receivers { receiver.resume(throwing: closedError()) }
         receivers.removeAll()
-        for waiter in writableWaiters { waiter.resume(throwing: ChannelClosed(reason: reason)) }
+        for waiter in writableWaiters { waiter.resume(throwing: closedError()) }
         writableWaiters.removeAll()
         for waiter in closeWaiters { waiter.resume() }
         closeWaiters.removeAll()
+    }
+
+    /// What a failing call throws once the connection is closed or closing.
+    private func closedError() -> ChannelClosed {
+        ChannelClosed(reason: closedReason ?? "closed", peerError: peerError, refusedPeer: connection?.localRefusal)
     }
 
     func connectionBecameWritable(_ connection: SecureConnection) {
@@ -177,16 +189,24 @@ extension SecureClient: SecureConnectionOwner {
     }
 }
 
-/// The connection closed; `reason` says why (as logged by this side).
+/// The connection closed. `reason` says why as this side logged it ("closed by the peer"); when
+/// the peer said why first, in an `error` message, `peerError` is that — the refusal a caller
+/// acts on (re-enroll, free space, try later) — and the description gives its words.
 public struct ChannelClosed: Error, Equatable, Sendable, CustomStringConvertible {
     public let reason: String
-    /// The peer's `error`, when it said why before closing.
-    public var peerError: ChannelError? = nil
+    public let peerError: ChannelError?
+    /// This side refused the peer (its key is not the one pinned): not a network problem.
+    public let refusedPeer: ChannelError?
 
-    public init(reason: String, peerError: ChannelError? = nil) {
+    public init(reason: String, peerError: ChannelError? = nil, refusedPeer: ChannelError? = nil) {
         self.reason = reason
         self.peerError = peerError
+        self.refusedPeer = refusedPeer
     }
 
-    public var description: String { "connection closed: \(reason)" }
+    public var description: String {
+        // A client's peer is always a central: only field nodes connect.
+        if let peerError { return "the central closed the connection: \(peerError)" }
+        return "connection closed: \(reason)"
+    }
 }

@@ -22,8 +22,16 @@ public final class TCPStream: @unchecked Sendable {
     public weak var delegate: TCPStreamDelegate?
     public private(set) var isClosed = false
     private var isReading = false
-    /// Bytes the socket has taken since the stream opened: progress the peer makes by reading.
+    /// The owner started reading at some point (it may have paused since, for backpressure).
+    private var hasReadBefore = false
+    private var isShuttingDown = false
+    /// Set when a write failed while what the peer sent before going away was still unread.
+    private var failedWrite: UVError?
+    /// Bytes the socket has taken since the stream opened, counting only completed writes:
+    /// progress the peer makes by reading.
     public private(set) var bytesWritten = 0
+    /// When the last write completed, on the loop's clock (`EventLoop.now`); 0 before any.
+    public private(set) var lastWriteCompletedAt: UInt64 = 0
     /// Bytes handed to `uv_write` whose callbacks have not run yet.
     public private(set) var pendingWriteBytes = 0
     /// Above this many pending bytes the stream reports itself full (`isWritable` false);
@@ -46,6 +54,13 @@ public final class TCPStream: @unchecked Sendable {
 
     public var isWritable: Bool { pendingWriteBytes < highWaterMark }
 
+    /// Bytes the socket has taken, counting those of writes still in progress: libuv hands a big
+    /// buffer to the kernel piece by piece as the peer reads, and calls back only at its end.
+    public var bytesTaken: Int {
+        guard !isClosed else { return bytesWritten }
+        return bytesWritten + pendingWriteBytes - Int(uv_stream_get_write_queue_size(EventLoop.stream(tcp)))
+    }
+
     /// Small writes go out at once rather than waiting to coalesce (Nagle's algorithm off).
     func setNoDelay() {
         uv_tcp_nodelay(tcp, 1)
@@ -55,6 +70,7 @@ public final class TCPStream: @unchecked Sendable {
         loop.assertInLoop()
         guard !isClosed, !isReading else { return }
         isReading = true
+        hasReadBefore = true
         let status = uv_read_start(EventLoop.stream(tcp), { handle, _, buffer in
             guard let handle, let buffer, let stream = TCPStream.from(handle) else { return }
             buffer.pointee = uv_buf_init(stream.loop.readBuffer.assumingMemoryBound(to: CChar.self), UInt32(EventLoop.readBufferSize))
@@ -78,7 +94,7 @@ public final class TCPStream: @unchecked Sendable {
             delegate?.stream(self, received: UnsafeRawBufferPointer(start: base, count: count))
         } else if count < 0 {
             // EOF or an error: the stream is over; never read again.
-            close(error: count == Int(UV_EOF.rawValue) ? nil : UVError(Int32(count), "read"))
+            close(error: failedWrite ?? (count == Int(UV_EOF.rawValue) ? nil : UVError(Int32(count), "read")))
         }
         // count == 0 means "nothing this time" (EAGAIN), not end of stream.
     }
@@ -100,7 +116,8 @@ public final class TCPStream: @unchecked Sendable {
     /// closes first). Saves a copy on the hot path.
     public func write(taking bytes: UnsafeMutableRawBufferPointer) {
         loop.assertInLoop()
-        guard !isClosed, bytes.count > 0, let base = bytes.baseAddress else {
+        // After a failed write the socket takes nothing more; the stream only reads what is left.
+        guard !isClosed, failedWrite == nil, bytes.count > 0, let base = bytes.baseAddress else {
             bytes.deallocate()
             return
         }
@@ -133,10 +150,11 @@ public final class TCPStream: @unchecked Sendable {
         pendingWriteBytes -= count
         if status != 0 {
             // UV_ECANCELED: the stream closed with this write still queued; nothing to report.
-            if status != Int32(UV_ECANCELED.rawValue) { fail(UVError(status, "write")) }
+            if status != Int32(UV_ECANCELED.rawValue) { failWrite(UVError(status, "write")) }
             return
         }
         bytesWritten += count
+        lastWriteCompletedAt = loop.now
         if wasFull && pendingWriteBytes <= lowWaterMark && !isClosed {
             wasFull = false
             delegate?.streamBecameWritable(self)
@@ -149,6 +167,7 @@ public final class TCPStream: @unchecked Sendable {
         loop.assertInLoop()
         guard !isClosed else { return }
         stopReading()
+        isShuttingDown = true
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         let status = uv_shutdown(request, EventLoop.stream(tcp)) { request, _ in
             guard let request else { return }
@@ -181,6 +200,19 @@ public final class TCPStream: @unchecked Sendable {
 
     private func fail(_ error: UVError) {
         close(error: error)
+    }
+
+    /// A write failed: the peer is gone (EPIPE, ECONNRESET). What it sent before it went away —
+    /// typically an `error` saying why it closed — may still lie unread in the kernel, all the
+    /// more when reading was paused because our writes had piled up (a big upload). Closing now
+    /// would drop it, and the owner would learn only that the write failed. So read on: the read
+    /// ends at once with the rest, then EOF or the reset, and closes with this write's error.
+    private func failWrite(_ error: UVError) {
+        guard !isClosed else { return }
+        guard failedWrite == nil else { return }
+        guard hasReadBefore, !isShuttingDown else { return close(error: error) }
+        failedWrite = error
+        startReading()
     }
 
     static func from(_ handle: UnsafeMutablePointer<uv_handle_t>) -> TCPStream? {

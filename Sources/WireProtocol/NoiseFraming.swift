@@ -18,6 +18,14 @@ public struct NoiseFrameDecoder: Sendable {
     /// Bytes received and not yet taken out as frames.
     public var bufferedCount: Int { buffer.count - start }
 
+    /// The frame that has begun to arrive and is not whole yet, once every whole frame has been
+    /// taken out; nil between frames.
+    public var incompleteFrame: IncompleteFrame? {
+        guard bufferedCount > 0 else { return nil }
+        guard bufferedCount >= 2 else { return IncompleteFrame(claimedLength: nil, bytesReceived: 0) }
+        return IncompleteFrame(claimedLength: Int(buffer[start]) << 8 | Int(buffer[start + 1]), bytesReceived: bufferedCount - 2)
+    }
+
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         buffer.append(contentsOf: bytes)
     }
@@ -65,6 +73,15 @@ public struct NoiseFrameDecoder: Sendable {
         bytes.append(contentsOf: message)
         return bytes
     }
+}
+
+/// A frame of which only a part has arrived: what a transport times out when the rest never
+/// comes (a damaged length claims more bytes than follow).
+public struct IncompleteFrame: Equatable, Sendable {
+    /// The length its prefix claims; nil while only the first byte of the prefix is in.
+    public let claimedLength: Int?
+    /// Bytes of the frame received after its length prefix.
+    public let bytesReceived: Int
 }
 
 /// Why a byte stream cannot be read as frames. The connection that sent it is closed.

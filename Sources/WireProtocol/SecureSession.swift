@@ -47,6 +47,9 @@ public struct SecureSession: Sendable {
     private var sending: CipherState?
     private var receiving: CipherState?
     private var frames = NoiseFrameDecoder()
+    /// Frames received whole since the session began. With `incompleteFrame`, it tells a
+    /// transport timing frames whether the frame now incomplete is the one it saw before.
+    public private(set) var framesReceived = 0
     private var messages: MessageDecoder
     private let hello: Hello
     private let pinnedPeerKey: [UInt8]?
@@ -63,6 +66,10 @@ public struct SecureSession: Sendable {
         handshake = role == .initiator ? try NoiseXX.initiator(staticKey: staticKey) : try NoiseXX.responder(staticKey: staticKey)
         phase = role == .initiator ? .start : .awaitingMessage1
     }
+
+    /// The frame that has begun to arrive and is not whole yet (after `receive` returned); nil
+    /// between frames.
+    public var incompleteFrame: IncompleteFrame? { frames.incompleteFrame }
 
     /// The initiator's first bytes: Noise message 1, whose payload is empty (it travels in clear).
     public mutating func start() throws(SessionError) -> [UInt8] {
@@ -87,11 +94,13 @@ public struct SecureSession: Sendable {
                         try messages.append { plain in try receiving!.decryptWithAd([], ciphertext: frame, appendingTo: &plain) }
                     }
                     guard decrypted != nil else { break loop }
+                    framesReceived += 1
                     while let message = try messages.nextMessage() { events.append(.message(message)) }
                 case .closed:
                     break loop
                 case .start, .awaitingMessage1, .awaitingMessage2, .awaitingMessage3:
                     guard let frame = try frames.nextFrame() else { break loop }
+                    framesReceived += 1
                     try handle(frame, into: &events)
                 }
             }
@@ -116,6 +125,7 @@ public struct SecureSession: Sendable {
                 let frame = UnsafeRawBufferPointer(rebasing: bytes[offset + 2..<offset + 2 + length])
                 try messages.append { plain in try receiving!.decryptWithAd([], ciphertext: frame, appendingTo: &plain) }
                 offset += 2 + length
+                framesReceived += 1
                 while let message = try messages.nextMessage() { events.append(.message(message)) }
             }
         } catch {

@@ -6,12 +6,13 @@ import XCTest
 
 @testable import Transport
 
-/// A server handler for tests: admits the keys it is told to, answers ping with pong, and
-/// records why each connection closed.
+/// A server handler for tests: admits the keys it is told to, answers ping with pong (or does
+/// what a test told it to with `react`), and records why each connection closed.
 final class RecordingHandler: SecureServerHandler, @unchecked Sendable {
     private let lock = NSLock()
     private var admitted: Set<[UInt8]>
     private var reasons: [String] = []
+    private var reaction: (@Sendable (WireMessage, SecureConnection) -> Void)?
     private(set) var maxPendingWriteBytes = 0
 
     init(admitting keys: [[UInt8]]) {
@@ -22,8 +23,18 @@ final class RecordingHandler: SecureServerHandler, @unchecked Sendable {
         lock.withLock { admitted.contains(peer.staticKey) } ? nil : ChannelError(.unknownNode, "not enrolled here")
     }
 
+    /// From now on, every message received runs `reaction` (on the server's loop) instead of the
+    /// default answer: a test's central refuses, stays silent or sends what no central would.
+    func react(_ reaction: @escaping @Sendable (WireMessage, SecureConnection) -> Void) {
+        lock.withLock { self.reaction = reaction }
+    }
+
     func received(_ message: WireMessage, on connection: SecureConnection) {
-        if message.type == .ping { connection.send(WireMessage(.pong, message.payload)) }
+        if let reaction = lock.withLock({ reaction }) {
+            reaction(message, connection)
+        } else if message.type == .ping {
+            connection.send(WireMessage(.pong, message.payload))
+        }
         lock.withLock { maxPendingWriteBytes = max(maxPendingWriteBytes, connection.pendingWriteBytes) }
     }
 

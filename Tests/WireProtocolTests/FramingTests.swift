@@ -55,6 +55,23 @@ final class FramingTests: XCTestCase {
         XCTAssertThrowsError(try decoder.nextFrame()) { XCTAssertEqual($0 as? FramingError, .emptyFrame) }
     }
 
+    /// What a transport times: the frame begun and not whole, from its first byte to its last.
+    func testAnIncompleteFrameIsReportedFromItsFirstByteUntilItIsWhole() throws {
+        var decoder = NoiseFrameDecoder()
+        XCTAssertNil(decoder.incompleteFrame)
+        decoder.append([0x00])
+        XCTAssertEqual(decoder.incompleteFrame, IncompleteFrame(claimedLength: nil, bytesReceived: 0))
+        decoder.append([0x03, 1, 2])
+        XCTAssertNil(try decoder.nextFrame())
+        XCTAssertEqual(decoder.incompleteFrame, IncompleteFrame(claimedLength: 3, bytesReceived: 2))
+        decoder.append([3, 0x00])
+        XCTAssertEqual(try decoder.nextFrame(), [1, 2, 3])
+        XCTAssertEqual(decoder.incompleteFrame, IncompleteFrame(claimedLength: nil, bytesReceived: 0), "the next frame has begun")
+        decoder.append([0x01, 9])
+        XCTAssertEqual(try decoder.nextFrame(), [9])
+        XCTAssertNil(decoder.incompleteFrame)
+    }
+
     func testAFrameOverTheLimitIsRefusedFromItsLengthAlone() {
         var decoder = NoiseFrameDecoder(maxLength: 1000)
         decoder.append([0x03, 0xE9])   // 1001, and no payload yet
