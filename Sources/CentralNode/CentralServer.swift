@@ -25,6 +25,8 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
     public let maxConnectionsPerNode: Int
     /// The outgoing queue per connection past which a pull waits for the network (see `central serve`).
     public static let writeHighWaterMark = 32 << 10
+    /// What the kernel may hold unsent per connection (TCP_NOTSENT_LOWAT), for the same reason.
+    public static let unsentSocketBytes = 16 << 10
     /// How often the node table is polled for revocations made by other processes.
     public static let revocationCheckMilliseconds: UInt64 = 500
     private var openConnections: [String: Int] = [:]

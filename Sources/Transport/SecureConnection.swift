@@ -33,6 +33,10 @@ public final class SecureConnection: @unchecked Sendable {
         public var maxMessagePayload = 4 << 20
         /// Pending outgoing bytes above which the connection stops reading.
         public var writeHighWaterMark = 4 << 20
+        /// At most this many bytes the kernel holds unsent for this socket (TCP_NOTSENT_LOWAT);
+        /// nil leaves the kernel's default. Bytes already in flight are not limited, so a long
+        /// link stays full; what sat unsent in a buffer is what a dropped link would waste.
+        public var unsentSocketBytes: Int?
         public init() {}
     }
 
@@ -264,7 +268,7 @@ extension SecureConnection: TCPStreamDelegate {
         do {
             events = try session.receive(bytes)
         } catch {
-            if case .refused(let refusal) = error as? SessionError { localRefusal = refusal }
+            if case .refused(let refusal) = error { localRefusal = refusal }
             close(reason: "\(error)")
             return
         }

@@ -98,6 +98,7 @@ public final class SecureServer: @unchecked Sendable {
             log("cannot start a session: \(error)")
             return stream.close()
         }
+        if let unsent = configuration.limits.unsentSocketBytes { stream.limitUnsentBytes(unsent) }
         let connection = SecureConnection(stream: stream, session: session, limits: configuration.limits, owner: self)
         connections[ObjectIdentifier(connection)] = connection
         connection.start()

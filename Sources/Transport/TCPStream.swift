@@ -61,6 +61,17 @@ public final class TCPStream: @unchecked Sendable {
         return bytesWritten + pendingWriteBytes - Int(uv_stream_get_write_queue_size(EventLoop.stream(tcp)))
     }
 
+    /// Keeps at most `bytes` unsent in the kernel's buffer for this socket (Linux
+    /// TCP_NOTSENT_LOWAT): the socket reports itself writable only below it, so what waits to
+    /// be sent waits in our own queue, where the high-water mark bounds it.
+    func limitUnsentBytes(_ bytes: Int) {
+        var descriptor: uv_os_fd_t = -1
+        guard uv_fileno(EventLoop.handle(tcp), &descriptor) == 0 else { return }
+        var value = Int32(clamping: bytes)
+        // TCP_NOTSENT_LOWAT is 25 on Linux; the C macro does not import.
+        _ = setsockopt(descriptor, Int32(IPPROTO_TCP), 25, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// Small writes go out at once rather than waiting to coalesce (Nagle's algorithm off).
     func setNoDelay() {
         uv_tcp_nodelay(tcp, 1)

@@ -136,6 +136,8 @@ final class ServedCentral {
         // As `central serve` runs it (AUDITSYNC_BENCH_HIGH_WATER overrides, for comparisons).
         configuration.limits.writeHighWaterMark = ProcessInfo.processInfo.environment["AUDITSYNC_BENCH_HIGH_WATER"]
             .flatMap(Int.init) ?? CentralServer.writeHighWaterMark
+        configuration.limits.unsentSocketBytes = ProcessInfo.processInfo.environment["AUDITSYNC_BENCH_UNSENT"]
+            .flatMap(Int.init) ?? CentralServer.unsentSocketBytes
         let (server, address) = try blockingWait { [serverLoop, configuration] in
             try await SecureServer.start(on: serverLoop, configuration: configuration, handler: handler, log: { _ in })
         }

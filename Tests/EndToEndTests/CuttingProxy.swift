@@ -1,9 +1,8 @@
 import Foundation
 import Glibc
 
-/// A TCP proxy on loopback that forwards a connection both ways and cuts it — closes both
-/// sockets at once, as a dropped link does — once it has forwarded `cutAfter` bytes from the
-/// server to the client. Each accepted connection takes the next limit from `cuts` (nil: never
+/// A TCP proxy on loopback that forwards a connection both ways and cuts it, as a dropped link
+/// does, once it has forwarded `cutAfter` bytes from the server to the client. Each accepted connection takes the next limit from `cuts` (nil: never
 /// cut). Plain sockets and threads: it is the network, not part of the system under test.
 final class CuttingProxy: @unchecked Sendable {
     let port: UInt16
@@ -44,6 +43,11 @@ final class CuttingProxy: @unchecked Sendable {
             if client < 0 { return }
             let limit: Int? = lock.withLock { cuts.isEmpty ? nil : cuts.removeFirst() }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            // The link holds about 64 KiB in flight each way, as a LAN does (loopback's buffers
+            // grow to megabytes, which no real link between a laptop and a central holds).
+            var buffer: Int32 = 64 << 10
+            setsockopt(server, SOL_SOCKET, SO_RCVBUF, &buffer, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(client, SOL_SOCKET, SO_SNDBUF, &buffer, socklen_t(MemoryLayout<Int32>.size))
             var address = CuttingProxy.loopback(port: upstreamPort)
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -109,12 +113,13 @@ final class CuttingProxy: @unchecked Sendable {
                 return (!closed, finished == 2)
             }
             if first {
-                // A reset, not an orderly end, once closed: the link dropped mid-stream.
+                // The link dropped mid-stream: the central's side is reset (what it had in flight
+                // is lost); the laptop gets what reached it, then nothing more — as when a cable
+                // is pulled, its kernel delivers what it already received.
                 var linger = linger(l_onoff: 1, l_linger: 0)
-                for socket in [client, server] {
-                    setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
-                    shutdown(socket, Int32(SHUT_RDWR))
-                }
+                setsockopt(server, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+                shutdown(server, Int32(SHUT_RDWR))
+                shutdown(client, Int32(SHUT_RDWR))
             }
             if last {
                 close(client)

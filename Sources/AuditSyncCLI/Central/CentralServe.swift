@@ -57,6 +57,7 @@ struct CentralServe: ParsableCommand {
         // sent again: keep that small. 256 KiB still keeps a fast link busy (the kernel's own
         // buffers sit behind it), and a thousand laptops cost at most 256 MiB of queues.
         configuration.limits.writeHighWaterMark = CentralServer.writeHighWaterMark
+        configuration.limits.unsentSocketBytes = CentralServer.unsentSocketBytes
         // The server's own connections to the data: used on its loop thread only.
         let handler = CentralServer(central: try global.openCentral(),
                                     nodes: try NodeDirectory(centralDirectory: global.dataDirectory),
