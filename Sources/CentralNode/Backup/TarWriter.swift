@@ -51,13 +51,7 @@ final class TarWriter {
     }
 
     private func write(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
-            offset += written
-        }
+        if let problem = writeAll(bytes, to: descriptor) { throw Failure(description: "cannot write \(path): \(problem)") }
         bytesWritten += Int64(bytes.count)
     }
 

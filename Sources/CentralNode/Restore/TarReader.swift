@@ -76,13 +76,7 @@ enum TarReader {
         while left > 0 {
             let piece = [UInt8](try input.read(upToCount: Int(min(1 << 20, left))) ?? Data())
             guard !piece.isEmpty else { throw Failure(description: "the archive ends inside \(name)") }
-            var offset = 0
-            while offset < piece.count {
-                let written = piece[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { throw Failure(description: "cannot write \(target.path): \(String(cString: strerror(errno)))") }
-                offset += written
-            }
+            if let problem = writeAll(piece, to: descriptor) { throw Failure(description: "cannot write \(target.path): \(problem)") }
             left -= Int64(piece.count)
         }
         guard fsync(descriptor) == 0 else { throw Failure(description: "cannot sync \(target.path)") }
