@@ -71,8 +71,13 @@ final class CentralRestoreTests: XCTestCase {
         try addFindings(alice, 30, "after the backup")
         try sync(alice, server)
         try addFindings(bob, 20, "bob after the backup")
+        // Evidence too: a photo of Bob's, which Alice's laptop fetches.
+        let photo = scratch.appending("whiteboard.jpg")
+        try Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: photo)
+        _ = try FieldNode(at: bob).replica().addEvidence(audit: audit, finding: nil, file: photo)
         try sync(bob, server)
         try sync(alice, server)
+        let blob = try XCTUnwrap(try FieldNode(at: alice).referencedBlobsForTesting().first)
         let acknowledged = try centralDocument()
         XCTAssertEqual(try fieldDocument(alice), acknowledged)
         server.send(signal: SIGKILL)
@@ -88,6 +93,7 @@ final class CentralRestoreTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(first["sent"] as? Int ?? 0, 1, "\(first)")
         XCTAssertGreaterThan(first["relayed"] as? Int ?? 0, 0, "Bob's records went up from Alice's laptop: \(first)")
         XCTAssertEqual(try centralDocument(), acknowledged, "every acknowledged record is back\n\(server.transcript)")
+        XCTAssertTrue(EvidenceStore(root: data.appending(path: "blobs")).verify(blob), "Bob's photo came back from Alice's laptop")
 
         // The team goes on: Bob's new findings reach Alice although her cursor predates the restore.
         try addFindings(bob, 60, "bob after the restore")
