@@ -20,6 +20,7 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
     case certificateStatus(number: String, status: String, wanted: String)
     case backupFailed(String)
     case damagedData(String)
+    case alreadyDecided(audit: String, outcome: String, by: String, certificate: String?)
     case missingKey(path: String, what: String)
     case restoreTarget(String)
     case restoreFailed(String)
@@ -66,6 +67,9 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
             "\(path) already exists; a backup never overwrites a file: remove it or choose another name"
         case .backupFailed(let reason):
             "the backup failed, and no backup file was left: \(reason)"
+        case .alreadyDecided(let audit, let outcome, let reviewer, let certificate):
+            "audit \(audit) is already decided (\(outcome) by \(reviewer)\(certificate.map { ", certificate \($0)" } ?? "")); "
+                + "an audit is decided once — plan a new audit for a new decision"
         case .damagedData(let what):
             "the central's data is damaged (\(what)); restore it with `auditsync central restore --from BACKUP`"
         case .missingKey(let path, let what):

@@ -54,9 +54,16 @@ final class CertificateCommandTests: XCTestCase {
         XCTAssertFalse(early.stderr.contains("iso23894"), "a reference standard is not certified: \(early.stderr)")
         XCTAssertTrue(early.stderr.contains("has not recorded a recommendation"), early.stderr)
 
-        let refused = try central(["decide", "--audit", audit, "--reviewer", "carol", "--refuse", "--reason", "audit unfinished", "--json"])
+        // Another audit of the client is refused, with its reason: decided once, for good.
+        XCTAssertEqual(try central(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
+                                    "--scope", "AI chat assistants", "--lead", "alice"]).status, 0)
+        let other = "A-2026-0002"
+        let refused = try central(["decide", "--audit", other, "--reviewer", "carol", "--refuse", "--reason", "audit unfinished", "--json"])
         XCTAssertEqual(refused.status, 0, "\(refused)")
         XCTAssertEqual(try jsonObject(refused)["decision"] as? String, "refuse")
+        let again = try central(["decide", "--audit", other, "--reviewer", "carol", "--refuse", "--reason", "still unfinished"])
+        XCTAssertTrue(assertFailure(again, status: 1).contains("already decided"), "\(again)")
+        XCTAssertEqual(try Central(opening: data).decisions(audit: other).map(\.reason), ["audit unfinished"])
 
         try completeTheAudit()
         let teamMember = try central(["decide", "--audit", audit, "--reviewer", "bob", "--grant"])
@@ -69,9 +76,14 @@ final class CertificateCommandTests: XCTestCase {
         XCTAssertEqual(granted.status, 0, "\(granted)")
         let number = try XCTUnwrap(try jsonObject(granted)["certificate"] as? String)
         XCTAssertTrue(number.matches("CERT-[0-9]{4}-0001"), number)
-        let decisions = try Central(opening: data).decisions(audit: audit)
-        XCTAssertEqual(decisions.map(\.granted), [false, true], "the refusal is kept with its reason")
-        XCTAssertEqual(decisions.first?.reason, "audit unfinished")
+        XCTAssertEqual(try Central(opening: data).decisions(audit: audit).map(\.granted), [true])
+        // Granting again would issue a second valid certificate for one certification: refused.
+        let twice = try central(["decide", "--audit", audit, "--reviewer", "carol", "--grant"])
+        XCTAssertTrue(assertFailure(twice, status: 1).contains("already decided"), "\(twice)")
+        XCTAssertEqual(try Central(opening: data).certificates().count, 1)
+        let status = try central(["status", "--json"])
+        XCTAssertEqual(try jsonObject(status)["certificates"] as? Int, 1, "\(status)")
+        XCTAssertTrue(try central(["status"]).stdout.contains("certificates: 1 issued (1 active)"))
 
         let shown = try jsonObject(try central(["certificate", "show", number, "--json"]))
         XCTAssertEqual(shown["status"] as? String, "active")

@@ -34,8 +34,12 @@ struct CentralStatus: ParsableCommand {
         text += audits.lines.map { "  " + $0 }
         text.append("field nodes: \(active.count) enrolled, \(nodes.count - active.count) revoked")
         text += active.map { "  \($0.id)  \($0.auditor)  \($0.deviceName.isEmpty ? "-" : $0.deviceName)  last seen \($0.lastSeenAt ?? "never")" }
-        // Certificates arrive with `central decide`; until then the count is honestly zero.
-        text.append("certificates: 0 issued")
+        let certificates = try central.certificates()
+        let today = central.todayUTC
+        let statuses = Dictionary(grouping: certificates, by: { $0.status(today: today).rawValue }).mapValues(\.count)
+        text.append("certificates: \(certificates.count) issued"
+            + (statuses.isEmpty ? "" : " (" + statuses.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                .joined(separator: ", ") + ")"))
         global.emit([
             "name": .string(name),
             "node": .string(central.node.hex),
@@ -44,7 +48,8 @@ struct CentralStatus: ParsableCommand {
             "records": .int(records),
             "audits": audits.json,
             "nodes": .array(nodes.map(\.json)),
-            "certificates": .int(0),
+            "certificates": .int(certificates.count),
+            "certificate_statuses": .object(statuses.mapValues { .int($0) }),
         ], text: text.joined(separator: "\n"))
     }
 }

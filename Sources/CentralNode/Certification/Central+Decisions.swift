@@ -31,6 +31,13 @@ extension Central {
             guard gaps.isEmpty else { throw CentralError.cannotGrant(audit: audit, gaps: gaps) }
         }
         try database.transaction {
+            // Decided once (SPEC §2.1): a second grant would be a second valid certificate for
+            // one certification. Checked inside the write transaction, so two decisions taken
+            // at the same moment cannot both pass.
+            if let earlier = try decisions(audit: audit).first {
+                throw CentralError.alreadyDecided(audit: audit, outcome: earlier.granted ? "granted" : "refused",
+                                                  by: earlier.reviewer, certificate: earlier.certificate)
+            }
             if grant { certificate = try issueCertificate(for: plan) }
             let insert = try database.prepare("""
                 INSERT INTO decisions(audit, reviewer, outcome, reason, certificate) VALUES (?1, ?2, ?3, ?4, ?5)
