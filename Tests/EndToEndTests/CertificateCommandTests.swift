@@ -71,6 +71,8 @@ final class CertificateCommandTests: XCTestCase {
         XCTAssertTrue(teamMember.stderr.contains("bob was on the team"), teamMember.stderr)
         XCTAssertEqual(try central(["decide", "--audit", audit, "--reviewer", "alice", "--grant"]).status, 1, "alice is no reviewer")
         XCTAssertEqual(try central(["decide", "--audit", audit, "--reviewer", "carol", "--grant", "--refuse"]).status, 2)
+        let bare = try central(["decide", "--audit", audit, "--reviewer", "carol", "--refuse"])
+        XCTAssertTrue(assertFailure(bare, status: 2).contains("a refusal needs --reason"), "\(bare)")
 
         let granted = try central(["decide", "--audit", audit, "--reviewer", "carol", "--grant", "--json"])
         XCTAssertEqual(granted.status, 0, "\(granted)")

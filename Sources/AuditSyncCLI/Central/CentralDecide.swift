@@ -1,6 +1,7 @@
 import ArgumentParser
 import CanonicalJSON
 import CentralNode
+import Foundation
 
 struct CentralDecide: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,8 @@ struct CentralDecide: ParsableCommand {
             recertification or special audit; a result for every checklist item of the certified \
             standards; no major finding short of closed and no minor one short of accepted; and the \
             lead auditor's recommendation to grant. If anything is missing, the command lists it \
-            and nothing is issued. Every decision is kept, refusals with their reason.
+            and nothing is issued. A refusal needs --reason. An audit is decided once; every \
+            decision is kept, refusals with their reason.
 
             Example:
               auditsync central decide --audit A-2026-0001 --reviewer carol --grant
@@ -38,6 +40,10 @@ struct CentralDecide: ParsableCommand {
 
     func validate() throws {
         guard grant != refuse else { throw ValidationError("give exactly one of --grant and --refuse") }
+        // SPEC §2.1: a refusal needs a reason; the client and the assessor will ask for it.
+        if refuse, reason?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true {
+            throw ValidationError("a refusal needs --reason TEXT: the client and the accreditation assessor read it")
+        }
     }
 
     func run() throws {

@@ -25,6 +25,7 @@ extension Central {
         let plan = try replica.plan(of: audit)
         guard !plan.team.contains(reviewer) else { throw CentralError.reviewerOnTeam(reviewer: reviewer, audit: audit) }
         if let reason { try Central.requireLine(reason, "reason") }
+        if !grant, reason == nil { throw CentralError.emptyText(what: "reason for refusing certification") }
         var certificate: String?
         if grant {
             let gaps = try replica.certificationGaps(audit: audit)
