@@ -57,6 +57,16 @@ extension Central {
         }
     }
 
+    /// Every client, by id.
+    public func clients() throws -> [Client] {
+        let query = try database.prepare("SELECT id, name, sites FROM clients ORDER BY id")
+        var clients: [Client] = []
+        try query.forEachRow { row in
+            clients.append(Client(id: row.text(0), name: row.text(1), sites: row.text(2).split(separator: "\n").map(String.init)))
+        }
+        return clients
+    }
+
     public func client(_ id: String) throws -> Client? {
         let query = try database.prepare("SELECT name, sites FROM clients WHERE id = ?1")
         query.bind(1, id)

@@ -6,7 +6,7 @@ struct CentralClient: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client",
         abstract: "Manage the organisations the certification body audits.",
-        subcommands: [Add.self]
+        subcommands: [Add.self, CentralClientList.self]
     )
 
     struct Add: ParsableCommand {
