@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "CanonicalJSON",
                 "NoiseProtocol", "WireProtocol", "Transport", "HexEncoding", "Certificates",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -129,6 +130,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "CanonicalJSON", "CentralNode", "FieldNode", "ReplicaStore", "AuditReplica", "AuditDomain",
                 "MergeCore", "SQLiteKit", "Transport", "WireProtocol", "NoiseProtocol", "auditsync",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ],

@@ -106,5 +106,10 @@ enum CentralSchema {
                 retired_at TEXT NOT NULL
             ) STRICT;
             """),
+        // What a decision rested on: the SHA-256 of the canonical audit document at that moment
+        // (the bytes `central audit show --json` prints), so anyone can check it later.
+        .init("0108-decision-document", sql: """
+            ALTER TABLE decisions ADD COLUMN document_sha256 TEXT;
+            """),
     ]
 }

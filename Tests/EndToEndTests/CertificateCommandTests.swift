@@ -1,6 +1,7 @@
 import AuditDomain
 import AuditReplica
 import CentralNode
+import Crypto
 import Foundation
 import ReplicaStore
 import XCTest
@@ -79,6 +80,14 @@ final class CertificateCommandTests: XCTestCase {
         let number = try XCTUnwrap(try jsonObject(granted)["certificate"] as? String)
         XCTAssertTrue(number.matches("CERT-[0-9]{4}-0001"), number)
         XCTAssertEqual(try Central(opening: data).decisions(audit: audit).map(\.granted), [true])
+        // The decision names the document it rested on: the SHA-256 of what `audit show --json` printed.
+        let document = try central(["audit", "show", "--audit", audit, "--json"]).stdout
+        let shownDecision = try jsonObject(try central(["decision", "show", "--audit", audit, "--json"]))
+        let entry = try XCTUnwrap((shownDecision["decisions"] as? [[String: Any]])?.first)
+        XCTAssertEqual(entry["document_sha256"] as? String, SHA256.hash(data: Data(document.utf8)).map { String(format: "%02x", $0) }.joined())
+        XCTAssertEqual(entry["reviewer_name"] as? String, "Carol Ng")
+        XCTAssertEqual(entry["certificate"] as? String, number)
+        XCTAssertTrue(try central(["decision", "show", "--audit", audit]).stdout.contains("granted by Carol Ng (carol)"))
         // Granting again would issue a second valid certificate for one certification: refused.
         let twice = try central(["decide", "--audit", audit, "--reviewer", "carol", "--grant"])
         XCTAssertTrue(assertFailure(twice, status: 1).contains("already decided"), "\(twice)")

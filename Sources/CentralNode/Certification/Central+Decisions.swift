@@ -1,6 +1,7 @@
 import AuditDomain
 import AuditReplica
 import CanonicalJSON
+import Crypto
 import Certificates
 import Foundation
 import SQLiteKit
@@ -13,6 +14,11 @@ public struct Decision: Equatable, Sendable {
     public let reason: String?
     /// The certificate a grant issued.
     public let certificate: String?
+    /// When, UTC (ISO 8601).
+    public var decidedAt: String = ""
+    /// SHA-256 (hex) of the canonical audit document the decision was taken on: the bytes
+    /// `central audit show --json` printed at that moment. Nil for decisions from before it was kept.
+    public var documentSHA256: String?
 }
 
 extension Central {
@@ -27,6 +33,7 @@ extension Central {
         if let reason { try Central.requireLine(reason, "reason") }
         if !grant, reason == nil { throw CentralError.emptyText(what: "reason for refusing certification") }
         var certificate: String?
+        var digest = ""
         if grant {
             let gaps = try replica.certificationGaps(audit: audit)
             guard gaps.isEmpty else { throw CentralError.cannotGrant(audit: audit, gaps: gaps) }
@@ -40,29 +47,40 @@ extension Central {
                                                   by: earlier.reviewer, certificate: earlier.certificate)
             }
             if grant { certificate = try issueCertificate(for: plan) }
+            // In the decision's own transaction: no record can land between the document and it.
+            digest = try documentDigest(audit: audit)
             let insert = try database.prepare("""
-                INSERT INTO decisions(audit, reviewer, outcome, reason, certificate) VALUES (?1, ?2, ?3, ?4, ?5)
+                INSERT INTO decisions(audit, reviewer, outcome, reason, certificate, document_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """)
             insert.bind(1, audit)
             insert.bind(2, reviewer)
             insert.bind(3, grant ? "grant" : "refuse")
             insert.bind(4, reason)
             insert.bind(5, certificate)
+            insert.bind(6, digest)
             try insert.run()
         }
-        return Decision(audit: audit, reviewer: reviewer, granted: grant, reason: reason, certificate: certificate)
+        return try decisions(audit: audit).last ?? Decision(audit: audit, reviewer: reviewer, granted: grant, reason: reason,
+                                                             certificate: certificate, documentSHA256: digest)
+    }
+
+    /// SHA-256 of the audit's canonical document, as `central audit show --json` prints it.
+    public func documentDigest(audit: String) throws -> String {
+        let bytes = Array((try replica.document(audit: audit).encoded(pretty: true) + "\n").utf8)
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Every decision on `audit`, oldest first.
     public func decisions(audit: String) throws -> [Decision] {
         let query = try database.prepare("""
-            SELECT audit, reviewer, outcome, reason, certificate FROM decisions WHERE audit = ?1 ORDER BY id
+            SELECT audit, reviewer, outcome, reason, certificate, decided_at, document_sha256 FROM decisions WHERE audit = ?1 ORDER BY id
             """)
         query.bind(1, audit)
         var decisions: [Decision] = []
         try query.forEachRow { row in
             decisions.append(Decision(audit: row.text(0), reviewer: row.text(1), granted: row.text(2) == "grant",
-                                      reason: row.optionalText(3), certificate: row.optionalText(4)))
+                                      reason: row.optionalText(3), certificate: row.optionalText(4),
+                                      decidedAt: row.text(5), documentSHA256: row.optionalText(6)))
         }
         return decisions
     }
