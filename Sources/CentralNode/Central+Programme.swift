@@ -82,6 +82,7 @@ extension Central {
         guard let client = try client(clientID) else { throw CentralError.unknownClient(clientID) }
         for id in [lead] + auditors where try auditor(id) == nil { throw CentralError.unknownAuditor(id) }
         guard try auditor(lead)?.has(.lead) == true else { throw CentralError.missingRole(auditor: lead, role: "lead") }
+        try requireImpartial([lead] + auditors, client: clientID, as: "on the audit team")
         try Central.requireLine(scope, "audit scope")
         var unique: [StandardID] = []
         for standard in standards where !unique.contains(standard) {

@@ -20,6 +20,7 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
     case certificateStatus(number: String, status: String, wanted: String)
     case backupFailed(String)
     case damagedData(String)
+    case conflictOfInterest(auditor: String, client: String, reason: String, role: String)
     case alreadyDecided(audit: String, outcome: String, by: String, certificate: String?)
     case missingKey(path: String, what: String)
     case restoreTarget(String)
@@ -70,6 +71,9 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
         case .alreadyDecided(let audit, let outcome, let reviewer, let certificate):
             "audit \(audit) is already decided (\(outcome) by \(reviewer)\(certificate.map { ", certificate \($0)" } ?? "")); "
                 + "an audit is decided once — plan a new audit for a new decision"
+        case .conflictOfInterest(let auditor, let client, let reason, let role):
+            "\(auditor) declared a conflict of interest with client \(client) (\(reason)); "
+                + "someone with a conflict is never \(role) for that client (SPEC §2.1 impartiality): choose another"
         case .damagedData(let what):
             "the central's data is damaged (\(what)); restore it with `auditsync central restore --from BACKUP`"
         case .missingKey(let path, let what):

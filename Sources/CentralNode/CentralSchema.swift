@@ -111,5 +111,21 @@ enum CentralSchema {
         .init("0108-decision-document", sql: """
             ALTER TABLE decisions ADD COLUMN document_sha256 TEXT;
             """),
+        // Competence and impartiality: the standards an auditor is qualified for, and declared
+        // conflicts of interest with clients.
+        .init("0109-competence-impartiality", sql: """
+            CREATE TABLE auditor_standards (
+                auditor TEXT NOT NULL REFERENCES auditors(id),
+                standard TEXT NOT NULL,
+                PRIMARY KEY (auditor, standard)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE conflicts_of_interest (
+                auditor TEXT NOT NULL REFERENCES auditors(id),
+                client TEXT NOT NULL REFERENCES clients(id),
+                reason TEXT NOT NULL,
+                declared_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                PRIMARY KEY (auditor, client)
+            ) STRICT, WITHOUT ROWID;
+            """),
     ]
 }

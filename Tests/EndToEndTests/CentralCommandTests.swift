@@ -80,7 +80,7 @@ final class CentralCommandTests: XCTestCase {
         let json = try central(["auditor", "add", "--id", "alice", "--name", "Alice Martin",
                                 "--role", "lead", "--role", "auditor", "--role", "lead", "--json"], data: data)
         assertSuccess(json)
-        XCTAssertEqual(json.stdout, "{\n  \"id\": \"alice\",\n  \"roles\": [\n    \"auditor\",\n    \"lead\"\n  ]\n}\n")
+        XCTAssertEqual(json.stdout, "{\n  \"id\": \"alice\",\n  \"qualified\": [],\n  \"roles\": [\n    \"auditor\",\n    \"lead\"\n  ]\n}\n")
 
         let human = try central(["auditor", "add", "--id", "bob", "--name", "Bob Osei"], data: data)
         assertSuccess(human)

@@ -30,6 +30,7 @@ extension Central {
         guard person.has(.reviewer) else { throw CentralError.missingRole(auditor: reviewer, role: "reviewer") }
         let plan = try replica.plan(of: audit)
         guard !plan.team.contains(reviewer) else { throw CentralError.reviewerOnTeam(reviewer: reviewer, audit: audit) }
+        try requireImpartial([reviewer], client: plan.client, as: "the reviewer deciding")
         if let reason { try Central.requireLine(reason, "reason") }
         if !grant, reason == nil { throw CentralError.emptyText(what: "reason for refusing certification") }
         var certificate: String?
