@@ -43,9 +43,9 @@ final class CuttingProxy: @unchecked Sendable {
             if client < 0 { return }
             let limit: Int? = lock.withLock { cuts.isEmpty ? nil : cuts.removeFirst() }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            // The link holds about 64 KiB in flight each way, as a LAN does (loopback's buffers
-            // grow to megabytes, which no real link between a laptop and a central holds).
-            var buffer: Int32 = 64 << 10
+            // The link holds about 64 KiB in flight each way (Linux doubles the 32 KiB asked), as a
+            // LAN does; loopback's own buffers grow to megabytes, which no such link holds.
+            var buffer: Int32 = 32 << 10
             setsockopt(server, SOL_SOCKET, SO_RCVBUF, &buffer, socklen_t(MemoryLayout<Int32>.size))
             setsockopt(client, SOL_SOCKET, SO_SNDBUF, &buffer, socklen_t(MemoryLayout<Int32>.size))
             var address = CuttingProxy.loopback(port: upstreamPort)
