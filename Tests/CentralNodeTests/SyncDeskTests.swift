@@ -240,4 +240,20 @@ final class SyncDeskTests: XCTestCase {
         XCTAssertTrue(answer.refusals[2].reason.contains("`push`"), answer.refusals[2].reason)
         XCTAssertNil(try central.pushedThrough(node: aliceNode.hex), "a relay says nothing of the node's own records")
     }
+
+    func testADecidedAuditTakesNoMoreWritesAndSaysWhy() throws {
+        let item = "\(audit)/iso42001:2023/4.1"
+        XCTAssertEqual(try desk.push(RecordBatch(through: 1, records: [record("item", item, "result", "conform").encoded()]),
+                                     from: aliceNode, auditor: "alice").accepted, 1)
+        try central.addAuditor(id: "rita", name: "Rita Kahn", roles: [.reviewer])
+        _ = try central.decide(audit: audit, reviewer: "rita", grant: false, reason: "stage 2 not complete")
+        let digest = try central.documentDigest(audit: audit)
+        let late = record("note", "\(audit)/N-LATE", "text", "written after the decision")
+        let answer = try desk.push(RecordBatch(through: 2, records: [late.encoded()]), from: aliceNode, auditor: "alice")
+        XCTAssertEqual(answer.accepted, 0)
+        XCTAssertEqual(answer.refusals.map(\.retryLater), [false], "final: the record stays on the laptop, listed as refused")
+        XCTAssertTrue(answer.refusals[0].reason.contains("is decided (refused by rita"), answer.refusals[0].reason)
+        XCTAssertEqual(try central.documentDigest(audit: audit), digest, "the document the decision rests on is unchanged")
+        XCTAssertEqual(try central.decisions(audit: audit).first?.documentSHA256, digest)
+    }
 }

@@ -9,6 +9,9 @@ struct RecordPolicy {
     let auditor: String
     /// The plans of the audits records name, as the central holds them; nil for an unknown audit.
     let plan: (String) -> AuditPlan?
+    /// For an audit already decided, the decision in words ("granted by carol at …"): its
+    /// record is frozen (SPEC §2.1), so nothing more is written to it.
+    var decided: (String) -> String? = { _ in nil }
 
     static let fieldEntities: Set<String> = [
         AuditSchema.Entity.item, AuditSchema.Entity.finding, AuditSchema.Entity.evidence, AuditSchema.Entity.note,
@@ -25,6 +28,9 @@ struct RecordPolicy {
         let audit = AuditSchema.audit(ofKey: record.key)
         guard let plan = plan(audit) else { return "audit \(audit) is not known at the central" }
         guard plan.team.contains(auditor) else { return "auditor \(auditor) is not on the team of audit \(audit)" }
+        if let decision = decided(audit) {
+            return "audit \(audit) is decided (\(decision)): the record the decision rests on is frozen, and takes no more writes"
+        }
         if record.entity == AuditSchema.Entity.audit {
             guard record.key == audit, Self.recommendationFields.contains(record.field) else {
                 return "\(record.field) of audit \(audit) is part of the audit plan, which only the central changes"

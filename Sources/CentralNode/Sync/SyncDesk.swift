@@ -34,7 +34,7 @@ final class SyncDesk {
     /// transaction, unless a record is to be sent again (its clock ran ahead). Storage failures
     /// throw (the connection closes and the node pushes again: applying is idempotent).
     func push(_ batch: RecordBatch, from node: NodeID, auditor: String) throws -> PushAnswer {
-        let policy = RecordPolicy(node: node, auditor: auditor, plan: plans())
+        let policy = RecordPolicy(node: node, auditor: auditor, plan: plans(), decided: decisions())
         return try apply(batch) { policy.refusal(of: $0) } alsoInTransaction: { [central] refusals in
             if !refusals.contains(where: \.retryLater) { try central.notePushed(node: node.hex, through: batch.through) }
         }
@@ -45,6 +45,7 @@ final class SyncDesk {
     /// the same plan rules). The central's own records are not taken back from a laptop.
     func relay(_ batch: RecordBatch, from node: NodeID) throws -> PushAnswer {
         let plan = plans()
+        let decided = decisions()
         var policies: [NodeID: RecordPolicy?] = [:]
         let directory = try central.nodes()
         return try apply(batch) { [central] record in
@@ -52,7 +53,7 @@ final class SyncDesk {
             if origin == central.node { return "the central's own records are not taken back from a laptop" }
             if origin == node { return "a laptop's own records go up in `push`, not `relay`" }
             let policy = policies[origin] ?? directory.first { $0.id == origin.hex }.map {
-                RecordPolicy(node: origin, auditor: $0.auditor, plan: plan)
+                RecordPolicy(node: origin, auditor: $0.auditor, plan: plan, decided: decided)
             }
             policies[origin] = policy
             guard let policy else { return "node \(origin.hex) is not enrolled at this central" }
@@ -68,6 +69,19 @@ final class SyncDesk {
             let plan = try? central.replica.plan(of: audit)
             plans[audit] = plan
             return plan
+        }
+    }
+
+    /// Each audit's decision in words, read once per batch; nil while it is not decided.
+    private func decisions() -> (String) -> String? {
+        var known: [String: String?] = [:]
+        return { [central] audit in
+            if let words = known[audit] { return words }
+            let words = (try? central.decisions(audit: audit).first).flatMap { $0 }.map {
+                "\($0.granted ? "granted" : "refused") by \($0.reviewer) at \($0.decidedAt)"
+            }
+            known[audit] = words
+            return words
         }
     }
 
