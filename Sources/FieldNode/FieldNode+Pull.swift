@@ -67,7 +67,8 @@ extension FieldNode {
                     guard logThrough == nil else { throw FieldError.unexpectedAnswer("a catch-up batch after the log") }
                     catchUpThrough = batch.through
                 } else {
-                    try commitCatchUpFirst(&pending, catchUpThrough: catchUpThrough, commit: commitPending)
+                    // Catch-up records and log records never share a commit: each kind moves its own position.
+                    if catchUpThrough != nil { try commitPending() }
                     logThrough = batch.through
                 }
                 pending += try batch.records.map { try MergeRecord(decoding: $0) }
@@ -90,12 +91,6 @@ extension FieldNode {
                 throw FieldError.unexpectedAnswer("a \(message.type) message during the download")
             }
         }
-    }
-
-    /// Catch-up records and log records never share a commit: each kind moves its own position.
-    private func commitCatchUpFirst(_ pending: inout [MergeRecord], catchUpThrough: UInt64?,
-                                    commit: () throws -> Void) throws {
-        if catchUpThrough != nil { try commit() }
     }
 
     /// Records applied per transaction while pulling (four full batches).
