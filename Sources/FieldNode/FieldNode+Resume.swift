@@ -1,4 +1,5 @@
 import Foundation
+import HexEncoding
 import MergeCore
 import ReplicaStore
 import WireProtocol
@@ -28,7 +29,7 @@ extension FieldNode {
     /// records received since the last mark within it become the ones to give back.
     private func reconcile(to answer: ResumeAnswer, from cursor: UInt64) throws {
         try database.transaction {
-            try setConfig(Self.pulledLogKey, Self.hex(answer.log))
+            try setConfig(Self.pulledLogKey, Hex.encode(answer.log))
             guard answer.cursor < cursor else { return }
             try setConfig(Self.pulledKey, String(answer.cursor))
             var progress = try catchUpProgress()
@@ -41,11 +42,6 @@ extension FieldNode {
             try setConfig(Self.relayFromKey, String(min(pendingFrom ?? from, from)))
             try setConfig(Self.relayToKey, String(try store.lastSequence()))
         }
-    }
-
-    static func hex(_ log: UInt64) -> String {
-        let digits = String(log, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     // MARK: Catch-up progress

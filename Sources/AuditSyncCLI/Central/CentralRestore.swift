@@ -2,6 +2,7 @@ import ArgumentParser
 import CanonicalJSON
 import CentralNode
 import Foundation
+import HexEncoding
 
 struct CentralRestore: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +37,7 @@ struct CentralRestore: ParsableCommand {
         let summary = try Central.restore(from: backup, into: global.dataDirectory, replace: replace)
         var document: [String: JSONValue] = [
             "data": .string(summary.directory), "records": .int(summary.records), "blobs": .int(summary.blobs),
-            "log": .string(LogLineage.hex(summary.log)), "backup_end": .int(Int(summary.backupEnd)),
+            "log": .string(Hex.encode(summary.log)), "backup_end": .int(Int(summary.backupEnd)),
         ]
         if let aside = summary.setAside { document["set_aside"] = .string(aside) }
         global.emit(.object(document),

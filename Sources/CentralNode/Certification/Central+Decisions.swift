@@ -1,9 +1,10 @@
 import AuditDomain
 import AuditReplica
 import CanonicalJSON
-import Crypto
 import Certificates
+import Crypto
 import Foundation
+import HexEncoding
 import SQLiteKit
 
 /// A certification decision as the central keeps it.
@@ -68,7 +69,7 @@ extension Central {
     /// SHA-256 of the audit's canonical document, as `central audit show --json` prints it.
     public func documentDigest(audit: String) throws -> String {
         let bytes = Array((try replica.document(audit: audit).encoded(pretty: true) + "\n").utf8)
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// Every decision on `audit`, oldest first.

@@ -1,4 +1,5 @@
 import Foundation
+import HexEncoding
 import SQLiteKit
 
 /// What the central keeps about positions in sync sessions: the identity of its log (with the
@@ -22,7 +23,7 @@ extension Central {
     func setLogLineage(_ lineage: LogLineage) throws {
         let settings = SettingsTable(database, table: "central_config")
         try database.transaction {
-            try settings.set(Self.logIDKey, LogLineage.hex(lineage.current))
+            try settings.set(Self.logIDKey, Hex.encode(lineage.current))
             try settings.set(Self.logAncestorsKey, lineage.ancestorsText)
         }
     }

@@ -1,3 +1,5 @@
+import HexEncoding
+
 /// Which merge logs the central's log continues, and how far it shares each of them.
 ///
 /// A central restored from a backup holds the backup's log — positions 1 … R of the log it was
@@ -45,7 +47,7 @@ public struct LogLineage: Equatable, Sendable {
 
     /// `id:through` pairs, oldest first, comma-separated (as `central_config` keeps it).
     public var ancestorsText: String {
-        ancestors.map { "\(LogLineage.hex($0.log)):\($0.sharedThrough)" }.joined(separator: ",")
+        ancestors.map { "\(Hex.encode($0.log)):\($0.sharedThrough)" }.joined(separator: ",")
     }
 
     public init?(current: UInt64, ancestorsText: String) {
@@ -56,10 +58,5 @@ public struct LogLineage: Equatable, Sendable {
             ancestors.append(Ancestor(log: log, sharedThrough: through))
         }
         self.init(current: current, ancestors: ancestors)
-    }
-
-    public static func hex(_ log: UInt64) -> String {
-        let digits = String(log, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
