@@ -16,6 +16,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownNote(String)
     case removed(what: String, id: String)
     case notLead(auditor: String, audit: String)
+    case auditFrozen(audit: String, reason: String)
 
     public var description: String {
         switch self {
@@ -53,6 +54,8 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(what) \(id) was removed; it can no longer be changed"
         case .notLead(let auditor, let audit):
             "only the lead auditor of \(audit) records its recommendation, and \(auditor) is not its lead"
+        case .auditFrozen(let audit, let reason):
+            "audit \(audit) is read-only (\(reason)); nothing more is written to it"
         }
     }
 }

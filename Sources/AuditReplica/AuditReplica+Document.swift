@@ -38,6 +38,11 @@ extension AuditReplica {
             "scope": .string(plan.scope),
             "standards": .array(plan.standards.map { .string($0.rawValue) }),
             "team": ["lead": .string(plan.lead), "auditors": .array(plan.auditors.map(JSONValue.string))],
+            "certificate": .optional(plan.certificate),
+            "planned": plan.plannedFrom == nil && plan.plannedTo == nil ? .null
+                : ["from": .optional(plan.plannedFrom), "to": .optional(plan.plannedTo)],
+            "earlier": .array(plan.earlier.map(JSONValue.string)),
+            "frozen": .optional(plan.frozen),
             "checklist": .array(checklist.map(\.json)),
             "findings": .array(findings.map { $0.json(fields: findingFields) }),
             "evidence": .array(evidence.map { $0.json(fields: evidenceFields) }),
@@ -51,7 +56,8 @@ extension AuditReplica {
 
     private var findingFields: [String] {
         typealias F = AuditSchema.FindingField
-        return [F.item, F.grade, F.statement, F.status, F.response, F.acceptanceNote, F.verificationNote, F.note, F.raisedBy]
+        return [F.item, F.grade, F.statement, F.status, F.response, F.acceptanceNote, F.verificationNote, F.note, F.raisedBy,
+                F.carriedFrom]
     }
 
     private var evidenceFields: [String] {

@@ -15,7 +15,12 @@ extension AuditReplica {
         }
         try requireText(plan.scope, "audit scope")
         let audit = AuditSchema.Entity.audit
-        try write([
+        var optional: [FieldWrite] = []
+        if let certificate = plan.certificate { optional.append(FieldWrite(audit, plan.id, F.certificate, .text(certificate))) }
+        if let from = plan.plannedFrom { optional.append(FieldWrite(audit, plan.id, F.plannedFrom, .text(from))) }
+        if let to = plan.plannedTo { optional.append(FieldWrite(audit, plan.id, F.plannedTo, .text(to))) }
+        if !plan.earlier.isEmpty { optional.append(FieldWrite(audit, plan.id, F.earlier, .text(plan.earlier.joined(separator: "\n")))) }
+        try write(optional + [
             FieldWrite(audit, plan.id, F.client, .text(plan.client)),
             FieldWrite(audit, plan.id, F.clientName, .text(plan.clientName)),
             FieldWrite(audit, plan.id, F.sites, .text(plan.sites.joined(separator: "\n"))),

@@ -55,9 +55,22 @@ public final class AuditReplica {
         }
     }
 
-    /// Writes the fields of one change as this node.
+    /// Writes the fields of one change as this node, unless an audit they belong to is frozen
+    /// (decided, or followed up by a later audit): its record takes no more writes, here as at
+    /// the central, which would refuse them anyway.
     @discardableResult
     func write(_ writes: [FieldWrite]) throws -> [MergeRecord] {
+        for audit in Set(writes.map { AuditSchema.audit(ofKey: $0.id.key) }) {
+            if let plan = try? plan(of: audit), let reason = plan.frozen {
+                throw DomainError.auditFrozen(audit: audit, reason: reason)
+            }
+        }
+        return try store.write(writes)
+    }
+
+    /// Writes the central's changes to an audit's plan, frozen or not (the freeze itself).
+    @discardableResult
+    public func writePlan(_ writes: [FieldWrite]) throws -> [MergeRecord] {
         try store.write(writes)
     }
 }
@@ -91,6 +104,8 @@ extension AuditPlan {
         self.init(id: id, client: client, clientName: fields[F.clientName]?.value.text ?? "",
                   sites: list(F.sites), standards: list(F.standards).map { StandardID($0) },
                   kind: kind, scope: fields[F.scope]?.value.text ?? "", lead: lead,
-                  auditors: list(F.team).filter { $0 != lead })
+                  auditors: list(F.team).filter { $0 != lead }, certificate: fields[F.certificate]?.value.text,
+                  plannedFrom: fields[F.plannedFrom]?.value.text, plannedTo: fields[F.plannedTo]?.value.text,
+                  earlier: list(F.earlier), frozen: fields[F.frozen]?.value.text)
     }
 }

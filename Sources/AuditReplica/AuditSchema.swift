@@ -30,6 +30,14 @@ public enum AuditSchema {
         public static let recommendation = "recommendation"
         public static let recommendationNote = "recommendation_note"
         public static let recommendedBy = "recommended_by"
+        /// The certification's certificate number, for every audit after the first grant.
+        public static let certificate = "certificate"
+        public static let plannedFrom = "planned_from"
+        public static let plannedTo = "planned_to"
+        /// Earlier audits of the certification, one id per line (read-only for this team).
+        public static let earlier = "earlier"
+        /// Why the audit takes no more writes; absent while it is open. Central only.
+        public static let frozen = "frozen"
     }
 
     public enum ItemField {
@@ -51,6 +59,8 @@ public enum AuditSchema {
         public static let verificationNote = "verification_note"
         public static let note = "note"
         public static let raisedBy = "raised_by"
+        /// On a carried finding: the finding of an earlier audit it follows up (`AUDIT/F-…`).
+        public static let carriedFrom = "carried_from"
     }
 
     public enum EvidenceField {

@@ -66,9 +66,16 @@ extension Central {
                                                              certificate: certificate, documentSHA256: digest)
     }
 
-    /// SHA-256 of the audit's canonical document, as `central audit show --json` prints it.
+    /// SHA-256 of the audit's canonical document, as `central audit show --json` prints it,
+    /// without its `frozen` member: the decision freezes the audit in the same transaction, and
+    /// the digest stays reproducible from the frozen document (drop `frozen`, hash the rest).
     public func documentDigest(audit: String) throws -> String {
-        let bytes = Array((try replica.document(audit: audit).encoded(pretty: true) + "\n").utf8)
+        var document = try replica.document(audit: audit)
+        if case .object(var members) = document {
+            members["frozen"] = nil
+            document = .object(members)
+        }
+        let bytes = Array((document.encoded(pretty: true) + "\n").utf8)
         return Hex.encode(SHA256.hash(data: bytes))
     }
 

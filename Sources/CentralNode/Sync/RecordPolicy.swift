@@ -28,6 +28,9 @@ struct RecordPolicy {
         let audit = AuditSchema.audit(ofKey: record.key)
         guard let plan = plan(audit) else { return "audit \(audit) is not known at the central" }
         guard plan.team.contains(auditor) else { return "auditor \(auditor) is not on the team of audit \(audit)" }
+        if let reason = plan.frozen {
+            return "audit \(audit) is read-only (\(reason)): its record takes no more writes"
+        }
         if let decision = decided(audit) {
             return "audit \(audit) is decided (\(decision)): the record the decision rests on is frozen, and takes no more writes"
         }

@@ -114,8 +114,9 @@ final class SyncDesk {
         return PushAnswer(through: batch.through, accepted: UInt32(accepted.count - rejected), refusals: refusals)
     }
 
-    /// The audits `auditor` is on the team of: all a node of theirs may pull.
+    /// The audits `auditor` is on the team of, and the earlier audits of their certifications
+    /// (read-only, SPEC §2.1): all a node of theirs may pull.
     func visibleAudits(of auditor: String) throws -> Set<String> {
-        Set(try central.replica.audits().filter { $0.team.contains(auditor) }.map(\.id))
+        Set(try central.replica.audits().filter { $0.team.contains(auditor) }.flatMap { [$0.id] + $0.earlier })
     }
 }
