@@ -8,12 +8,15 @@ extension AuditReplica {
     public func certificationGaps(audit: String) throws -> [String] {
         let plan = try plan(of: audit)
         var gaps: [String] = []
-        if ![.stage2, .recertification, .special].contains(plan.kind) {
-            gaps.append("a \(plan.kind.rawValue) audit does not lead to a certificate (stage2, recertification or special do)")
+        // A surveillance grant confirms the certification continues (SPEC §2.1); a stage 1
+        // prepares stage 2 and is never granted.
+        if plan.kind == .stage1 {
+            gaps.append("a stage1 audit does not lead to a decision to certify (stage2, surveillance, recertification or special do)")
         }
         let certified = Set(plan.standards.filter { Catalog.standard($0)?.certifiable == true })
         if certified.isEmpty { gaps.append("the audit has no certifiable standard") }
-        for standard in plan.standards where certified.contains(standard) {
+        // A surveillance audits a sample of the system, not every clause and control again.
+        for standard in plan.standards where certified.contains(standard) && plan.kind != .surveillance {
             let open = try checklist(audit: audit).filter { $0.item.standard == standard && $0.result == .notAudited }
             if !open.isEmpty {
                 let first = open.prefix(3).map(\.item.number).joined(separator: ", ")

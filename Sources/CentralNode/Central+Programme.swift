@@ -76,9 +76,12 @@ extension Central {
     }
 
     /// Plans an audit: numbers it (`A-2026-0001`), then writes it and its team as merge records
-    /// so it reaches the team's field nodes. The lead must hold the lead role.
+    /// so it reaches the team's field nodes. The lead must hold the lead role. Every audit after
+    /// a certification's first grant names its certificate; the audit's team follows up the
+    /// earlier audits of the certification (SPEC §2.1).
     public func createAudit(client clientID: String, standards: [StandardID], kind: AuditKind, scope: String,
-                            lead: String, auditors: [String]) throws -> String {
+                            lead: String, auditors: [String], certificate: String? = nil,
+                            plannedFrom: String? = nil, plannedTo: String? = nil) throws -> String {
         guard let client = try client(clientID) else { throw CentralError.unknownClient(clientID) }
         for id in [lead] + auditors where try auditor(id) == nil { throw CentralError.unknownAuditor(id) }
         guard try auditor(lead)?.has(.lead) == true else { throw CentralError.missingRole(auditor: lead, role: "lead") }
@@ -90,13 +93,22 @@ extension Central {
             unique.append(standard)
         }
         guard unique.contains(where: { Catalog.standard($0)?.certifiable == true }) else { throw DomainError.noCertifiableStandard }
+        let (from, to) = try Central.plannedDates(from: plannedFrom, to: plannedTo)
+        let placement = try placement(client: clientID, kind: kind, standards: unique, certificate: certificate)
 
         let year = Int(ISO8601.date(milliseconds: store.now()).prefix(4)) ?? 0
         let id = try nextAuditID(year: year, client: clientID)
-        let plan = AuditPlan(id: id, client: client.id, clientName: client.name, sites: client.sites, standards: unique,
+        // A surveillance or recertification covers the sites its certificate names (a reduction
+        // may have removed some); a special audit may extend to any of the client's sites.
+        let sites = try kind == .special ? client.sites : placement.certificate.map { try self.certificate($0).data.sites } ?? client.sites
+        let plan = AuditPlan(id: id, client: client.id, clientName: client.name, sites: sites, standards: unique,
                              kind: kind, scope: scope, lead: lead,
-                             auditors: auditors.reduce(into: []) { list, id in if id != lead && !list.contains(id) { list.append(id) } })
-        try replica.createAudit(plan)
+                             auditors: auditors.reduce(into: []) { list, id in if id != lead && !list.contains(id) { list.append(id) } },
+                             certificate: placement.certificate, plannedFrom: from, plannedTo: to, earlier: placement.earlier)
+        try database.transaction {
+            try replica.createAudit(plan)
+            try followUp(plan)
+        }
         return id
     }
 

@@ -26,6 +26,10 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
     case restoreTarget(String)
     case restoreFailed(String)
     case serving(String)
+    case nothingToReduce(number: String, what: String)
+    /// An audit that does not fit its certification's programme (SPEC §2.1), in words.
+    case programme(String)
+    case invalidDate(what: String, value: String)
 
     public var description: String {
         switch self {
@@ -89,6 +93,12 @@ public enum CentralError: Error, Equatable, CustomStringConvertible {
             "a `central serve` is running on \(path); stop it first"
         case .unknownNode(let id):
             "no node \(id); `auditsync central node list` shows the enrolled ones"
+        case .nothingToReduce(let number, let what):
+            "certificate \(number) cannot be reduced so: \(what)"
+        case .programme(let why):
+            why
+        case .invalidDate(let what, let value):
+            "the \(what) '\(value)' is not a date; write YYYY-MM-DD, e.g. 2027-03-15"
         }
     }
 }

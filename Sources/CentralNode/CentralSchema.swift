@@ -127,5 +127,49 @@ enum CentralSchema {
                 PRIMARY KEY (auditor, client)
             ) STRICT, WITHOUT ROWID;
             """),
+        // Certifications across their cycle (SPEC §2.1): a certificate number keeps its
+        // revisions (a recertification, an extension or a reduction adds one, superseding the
+        // one before), each with its own credential and status list index; every status change
+        // and surveillance outcome is an event on the certificate.
+        .init("0110-certificate-revisions", sql: """
+            CREATE TABLE certificate_revisions (
+                number TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                audit TEXT NOT NULL,
+                client TEXT NOT NULL,
+                status_index INTEGER NOT NULL UNIQUE,
+                issued_on TEXT NOT NULL,
+                expires_on TEXT NOT NULL,
+                original_issue_on TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'withdrawn', 'superseded')),
+                status_reason TEXT,
+                status_changed_at TEXT,
+                credential TEXT NOT NULL,
+                PRIMARY KEY (number, revision)
+            ) STRICT;
+            INSERT INTO certificate_revisions
+                SELECT number, revision, audit, client, status_index, issued_on, expires_on, original_issue_on,
+                       status, status_reason, status_changed_at, credential
+                FROM certificates;
+            DROP TABLE certificates;
+            ALTER TABLE certificate_revisions RENAME TO certificates;
+            CREATE TABLE certificate_events (
+                id INTEGER PRIMARY KEY,
+                number TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                event TEXT NOT NULL,
+                audit TEXT,
+                actor TEXT,
+                reason TEXT,
+                at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+            ) STRICT;
+            INSERT INTO certificate_events(number, revision, event, audit, at)
+                SELECT number, revision, 'issued', audit, issued_on || 'T00:00:00.000Z' FROM certificates;
+            INSERT INTO certificate_events(number, revision, event, reason, at)
+                SELECT number, revision, status, status_reason, status_changed_at FROM certificates
+                WHERE status != 'active' AND status_changed_at IS NOT NULL;
+            ALTER TABLE decisions ADD COLUMN revision INTEGER;
+            UPDATE decisions SET revision = 1 WHERE certificate IS NOT NULL;
+            """),
     ]
 }

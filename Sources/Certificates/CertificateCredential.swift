@@ -17,8 +17,13 @@ public enum CertificateCredential {
     public static let jwsType = "vc+jwt"
     public static let context = "https://www.w3.org/ns/credentials/v2"
     public static let credentialType = "CertificationCredential"
-    /// The status purposes every certificate carries an entry for, and status lists are published for.
+    /// The status purposes every certificate carries an entry for.
     public static let statusPurposes = ["suspension", "revocation"]
+    /// A revision replaced by a later one of the same certificate has its bit set in this list.
+    /// Certificates issued before revisions superseded each other have no entry for it.
+    public static let supersessionPurpose = "supersession"
+    /// Every list the central publishes, in the order of its status list file.
+    public static let publishedPurposes = statusPurposes + [supersessionPurpose]
 
     /// The credential for `data`, its status entries pointing at `statusListURL#suspension` and
     /// `statusListURL#revocation` (the ids of the two status list credentials).
@@ -37,8 +42,9 @@ public enum CertificateCredential {
             "revision": .int(data.revision),
             "audit": .string(data.audit),
             "statusIndex": .int(data.statusIndex),
+            "auditDocumentSHA256": .optional(data.documentSHA256),
         ]
-        let status = statusPurposes.map { purpose -> JSONValue in
+        let status = publishedPurposes.map { purpose -> JSONValue in
             [
                 "type": "BitstringStatusListEntry",
                 "statusPurpose": .string(purpose),
@@ -100,7 +106,8 @@ public enum CertificateCredential {
             expiryDate: try Field.string(subject, "expiryDate", in: "the certificate"),
             revision: try Field.int(subject, "revision", in: "the certificate"),
             audit: try Field.string(subject, "audit", in: "the certificate"),
-            statusIndex: try Field.int(subject, "statusIndex", in: "the certificate"))
+            statusIndex: try Field.int(subject, "statusIndex", in: "the certificate"),
+            documentSHA256: try Field.optionalString(subject, "auditDocumentSHA256", in: "the certificate"))
 
         guard !data.number.isEmpty else { throw CertificateError("the certificate has no number") }
         guard data.revision >= 0 else { throw CertificateError("the certificate's revision is negative") }
@@ -121,8 +128,9 @@ public enum CertificateCredential {
         else { throw CertificateError("the credential's validity period does not match the certificate's issue and expiry dates") }
 
         let status = try statusEntries(payload)
-        guard status.map(\.purpose).sorted() == statusPurposes.sorted() else {
-            throw CertificateError("the certificate should have one status entry for suspension and one for revocation")
+        let purposes = status.map(\.purpose).sorted()
+        guard purposes == statusPurposes.sorted() || purposes == publishedPurposes.sorted() else {
+            throw CertificateError("the certificate should have one status entry for suspension, one for revocation and one for supersession")
         }
         guard status.allSatisfy({ $0.index == data.statusIndex }) else {
             throw CertificateError("the certificate's status entries do not point at its status index")
@@ -173,6 +181,15 @@ enum Field {
     static func string(_ object: JSONValue, _ name: String, in what: String) throws -> String {
         guard case .string(let value)? = object[name] else { throw missing(name, what, "text") }
         return value
+    }
+
+    /// Text, or nil when the member is absent or null.
+    static func optionalString(_ object: JSONValue, _ name: String, in what: String) throws -> String? {
+        switch object[name] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw missing(name, what, "text")
+        }
     }
 
     static func int(_ object: JSONValue, _ name: String, in what: String) throws -> Int {

@@ -32,13 +32,16 @@ public struct CertificateData: Equatable, Sendable {
     public var revision: Int
     /// The audit the decision rested on.
     public var audit: String
-    /// This certificate's bit in the suspension and revocation status lists.
+    /// This certificate's bit in the suspension, revocation and supersession status lists.
     public var statusIndex: Int
+    /// SHA-256 (hex) of the canonical audit document the decision was taken on (SPEC §6); nil
+    /// in certificates issued before credentials carried it.
+    public var documentSHA256: String?
 
     public init(
         number: String, issuerName: String, issuerID: String, clientName: String, sites: [String], scope: String,
         standards: [CertifiedStandard], originalIssueDate: String, issueDate: String, expiryDate: String, revision: Int,
-        audit: String, statusIndex: Int
+        audit: String, statusIndex: Int, documentSHA256: String? = nil
     ) {
         self.number = number
         self.issuerName = issuerName
@@ -53,5 +56,6 @@ public struct CertificateData: Equatable, Sendable {
         self.revision = revision
         self.audit = audit
         self.statusIndex = statusIndex
+        self.documentSHA256 = documentSHA256
     }
 }

@@ -62,6 +62,7 @@ public enum CertificateHTML {
         case .suspended: "Suspended"
         case .withdrawn: "Withdrawn"
         case .expired: "Expired"
+        case .superseded: "Superseded — replaced by a later revision"
         case .invalid: "Invalid — do not rely on this certificate"
         }
     }

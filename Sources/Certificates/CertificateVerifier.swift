@@ -2,7 +2,7 @@ import CanonicalJSON
 
 /// What a certificate's holder or a client's customer sees when checking it (SPEC §2, §6).
 public enum CertificateStatus: String, Sendable {
-    case active, suspended, withdrawn, expired, invalid
+    case active, suspended, withdrawn, expired, superseded, invalid
 }
 
 /// Checks a signed certificate completely offline, from the issuer's JWK Set and, optionally, its
@@ -14,6 +14,8 @@ public enum CertificateVerifier {
     /// - `invalid` (with why) for anything that does not verify or parse, and for a certificate
     ///   dated after `today`;
     /// - `withdrawn` if its revocation bit is set;
+    /// - `superseded` if its supersession bit is set (a later revision replaced it), naming the
+    ///   revision that did when the list says;
     /// - `suspended` if its suspension bit is set;
     /// - `expired` after its expiry date;
     /// - else `active`.
@@ -51,6 +53,7 @@ public enum CertificateVerifier {
         var bits: [String: Bool] = [:]
         var problems: [String] = []
         var newest: [String: String] = [:]
+        var successor: String?
         for text in statusLists {
             let contents: StatusListCredential.Contents
             do {
@@ -66,6 +69,7 @@ public enum CertificateVerifier {
             }
             guard contents.issuerID == data.issuerID,
                 let entry = certificate.status.first(where: { $0.purpose == contents.purpose && $0.listCredential == contents.id })
+                    ?? supersessionEntry(for: certificate.status, list: contents)
             else { continue }  // another issuer's or another list's snapshot: not about this certificate
             if let end = contents.validUntil, let endDay = CalendarDate(String(end.prefix(10))), endDay < day {
                 problems.append("the \(contents.purpose) status list expired on \(end)")
@@ -79,6 +83,7 @@ public enum CertificateVerifier {
             if let previous = newest[contents.purpose], previous > taken { continue }
             newest[contents.purpose] = taken
             bits[contents.purpose] = contents.list[entry.index]
+            if contents.purpose == CertificateCredential.supersessionPurpose { successor = contents.supersededBy[entry.index] }
         }
 
         func snapshot(_ purpose: String) -> String {
@@ -86,6 +91,10 @@ public enum CertificateVerifier {
         }
         if bits["revocation"] == true {
             return (.withdrawn, "the certification body has withdrawn the certificate (revocation status list\(snapshot("revocation")))")
+        }
+        if bits[CertificateCredential.supersessionPurpose] == true {
+            return (.superseded, "revision \(data.revision) of \(data.number) was replaced by "
+                + (successor ?? "a later revision") + " and is no longer valid; check the current revision")
         }
         let unchecked = CertificateCredential.statusPurposes.reversed().filter { bits[$0] == nil }
         var note: String?
@@ -103,6 +112,19 @@ public enum CertificateVerifier {
             return (.expired, "the certificate expired on \(data.expiryDate)" + (note.map { "; \($0)" } ?? ""))
         }
         return (.active, note)
+    }
+
+    /// A certificate issued before revisions superseded each other has no supersession entry; its
+    /// issuer's supersession list, published beside the revocation list it names, still covers it.
+    private static func supersessionEntry(for entries: [CertificateCredential.StatusEntry],
+                                          list: StatusListCredential.Contents) -> CertificateCredential.StatusEntry? {
+        guard list.purpose == CertificateCredential.supersessionPurpose,
+              !entries.contains(where: { $0.purpose == list.purpose }),
+              let revocation = entries.first(where: { $0.purpose == "revocation" }),
+              revocation.listCredential.hasSuffix("#revocation"),
+              list.id == revocation.listCredential.dropLast("revocation".count) + list.purpose
+        else { return nil }
+        return .init(purpose: list.purpose, listCredential: list.id, index: revocation.index)
     }
 
     private static func isCredentialType(_ type: JSONValue?) -> Bool {

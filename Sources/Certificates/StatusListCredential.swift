@@ -11,18 +11,27 @@ public enum StatusListCredential {
     /// A BitstringStatusListCredential payload for one purpose (`suspension` or `revocation`),
     /// id `"\(url)#\(purpose)"`. `validFrom` is an XML Schema dateTime (`2026-11-29T05:07:27.123Z`)
     /// or a date (`2026-11-29`, meaning its first moment, UTC): when this snapshot was taken.
-    public static func payload(_ list: StatusList, purpose: String, url: String, issuerID: String, issuerName: String, validFrom: String) -> JSONValue {
-        [
+    ///
+    /// A supersession list also says, for each superseded revision's index, which revision of the
+    /// certificate replaced it (`supersededBy`), so a verifier can name the current one.
+    public static func payload(_ list: StatusList, purpose: String, url: String, issuerID: String, issuerName: String,
+                               validFrom: String, supersededBy: [Int: String] = [:]) -> JSONValue {
+        var subject: JSONValue = [
+            "type": "BitstringStatusList",
+            "statusPurpose": .string(purpose),
+            "encodedList": .string(list.encodedList),
+        ]
+        if !supersededBy.isEmpty, case .object(var members) = subject {
+            members["supersededBy"] = .object(Dictionary(uniqueKeysWithValues: supersededBy.map { (String($0.key), JSONValue.string($0.value)) }))
+            subject = .object(members)
+        }
+        return [
             "@context": [.string(CertificateCredential.context)],
             "id": .string("\(url)#\(purpose)"),
             "type": ["VerifiableCredential", .string(credentialType)],
             "issuer": ["id": .string(issuerID), "name": .string(issuerName)],
             "validFrom": .string(CalendarDate(validFrom)?.startOfDay ?? validFrom),
-            "credentialSubject": [
-                "type": "BitstringStatusList",
-                "statusPurpose": .string(purpose),
-                "encodedList": .string(list.encodedList),
-            ],
+            "credentialSubject": subject,
         ]
     }
 
@@ -37,6 +46,8 @@ public enum StatusListCredential {
         /// After this the snapshot should not be relied on (nil if the credential sets no end).
         public let validUntil: String?
         public let list: StatusList
+        /// For a supersession list: the revision that replaced the one at each index, in words.
+        public var supersededBy: [Int: String] = [:]
     }
 
     /// Reads a status list credential's payload (after its signature was verified), refusing
@@ -63,12 +74,22 @@ public enum StatusListCredential {
             guard case .string(let text) = value else { throw CertificateError("the status list credential's \(name) is not text") }
             return text
         }
+        var supersededBy: [Int: String] = [:]
+        if let member = subject["supersededBy"] {
+            guard case .object(let entries) = member else { throw CertificateError("the status list's supersededBy is not an object") }
+            for (index, value) in entries {
+                guard let position = CertificateCredential.decimal(index), case .string(let current) = value else {
+                    throw CertificateError("the status list's supersededBy entry \(index) is not an index naming a revision")
+                }
+                supersededBy[position] = current
+            }
+        }
         return Contents(
             id: try Field.string(payload, "id", in: "the status list credential"),
             purpose: try Field.string(subject, "statusPurpose", in: "the status list"),
             issuerID: issuerID,
             validFrom: try optionalString("validFrom"),
             validUntil: try optionalString("validUntil"),
-            list: list)
+            list: list, supersededBy: supersededBy)
     }
 }

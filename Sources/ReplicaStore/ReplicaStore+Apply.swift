@@ -101,9 +101,15 @@ extension ReplicaStore {
         }
     }
 
-    /// Runs `body` in a write transaction, naming storage failures in the replica's words.
+    /// Runs `body` in a write transaction, naming storage failures in the replica's words. Inside
+    /// a transaction the caller holds on the same connection (the central writes an audit's plan
+    /// with its own bookkeeping, atomically), `body` joins it: both commit or neither does.
     func storageTransaction<T>(_ body: () throws -> T) throws -> T {
         do {
+            if database.isInTransaction {
+                nextSequence = try lastSequence() + 1
+                return try body()
+            }
             return try database.transaction {
                 nextSequence = try lastSequence() + 1
                 return try body()

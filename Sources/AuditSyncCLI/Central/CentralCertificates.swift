@@ -7,8 +7,8 @@ import Foundation
 struct CentralCertificates: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
-        abstract: "List, show, suspend, reinstate, withdraw and export certificates.",
-        subcommands: [List.self, Show.self, Suspend.self, Reinstate.self, Withdraw.self, Export.self]
+        abstract: "List, show, reduce, suspend, reinstate, withdraw and export certificates.",
+        subcommands: [List.self, Show.self, Reduce.self, Suspend.self, Reinstate.self, Withdraw.self, Export.self]
     )
 
     struct List: ParsableCommand {
@@ -25,28 +25,6 @@ struct CentralCertificates: ParsableCommand {
                             "\(certificate.data.number)  \(certificate.status(today: today).rawValue)  \(certificate.data.clientName)  "
                                 + "\(certificate.data.standards.map(\.id).joined(separator: ", "))  until \(certificate.data.expiryDate)"
                         }.joined(separator: "\n"))
-        }
-    }
-
-    struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One certificate's contents and status.",
-                                                        discussion: "Example:\n  auditsync central certificate show CERT-2026-0001")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The certificate number.") var number: String
-
-        func run() throws {
-            let central = try global.openCentral()
-            let certificate = try central.certificate(number)
-            let data = certificate.data
-            let status = certificate.status(today: central.todayUTC)
-            global.emit(certificate.json(today: central.todayUTC), text: """
-                certificate \(data.number) — \(status.rawValue)\(certificate.statusReason.map { " (\($0))" } ?? "")
-                client: \(data.clientName); sites: \(data.sites.joined(separator: "; "))
-                scope: \(data.scope)
-                standards: \(data.standards.map { "\($0.title) (\($0.id))" }.joined(separator: ", "))
-                issued \(data.issueDate) (original issue \(data.originalIssueDate), revision \(data.revision)), expires \(data.expiryDate)
-                audit \(data.audit); issued by \(data.issuerName)
-                """)
         }
     }
 
@@ -119,42 +97,6 @@ struct CentralCertificates: ParsableCommand {
     }
 }
 
-struct CentralKeys: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "keys", abstract: "Publish the keys certificates are signed with.",
-                                                    subcommands: [Export.self])
-
-    struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Write the JWK Set that verifies this central's certificates and status lists.",
-            discussion: "Example:\n  auditsync central keys export --out keys.jwks")
-        @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
-
-        func run() throws {
-            let path = try FileOutput.write(try global.openCentral().publicKeys().document.encoded(pretty: true) + "\n", to: out)
-            global.emit(["out": .string(path)], text: "wrote the JWK Set to \(path)")
-        }
-    }
-}
-
-struct CentralStatusList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status-list", abstract: "Publish certificate statuses.",
-                                                    subcommands: [Export.self])
-
-    struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Write the signed status lists (suspension and revocation), one JWS per line.",
-            discussion: "Example:\n  auditsync central status-list export --out status-list.jwt")
-        @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
-
-        func run() throws {
-            let path = try FileOutput.write(try global.openCentral().signedStatusLists(), to: out)
-            global.emit(["out": .string(path)], text: "wrote the status lists to \(path)")
-        }
-    }
-}
-
 extension IssuedCertificate {
     func json(today: String) -> JSONValue {
         var object: [String: JSONValue] = [
@@ -165,6 +107,7 @@ extension IssuedCertificate {
             "expires": .string(data.expiryDate), "revision": .int(data.revision), "audit": .string(data.audit),
         ]
         if let statusReason { object["reason"] = .string(statusReason) }
+        if let digest = data.documentSHA256 { object["document_sha256"] = .string(digest) }
         return .object(object)
     }
 }

@@ -8,7 +8,8 @@ struct CentralCommand: ParsableCommand {
         abstract: "Run the certification body's central node: its audit programme and merged audits.",
         subcommands: [CentralInit.self, CentralServe.self, CentralCheck.self, CentralAuditor.self, CentralClient.self, CentralAudit.self,
                       CentralEnroll.self, CentralNodes.self, CentralReport.self, CentralBackup.self, CentralRestore.self, CentralStatus.self,
-                      CentralDecide.self, CentralDecision.self, CentralCertificates.self, CentralKeys.self, CentralStatusList.self]
+                      CentralDecide.self, CentralDecision.self, CentralProgramme.self, CentralCertificates.self, CentralKeys.self,
+                      CentralStatusList.self]
     )
 }
 

@@ -26,7 +26,12 @@ struct CentralStatus: ParsableCommand {
         let auditors = try central.auditors().count
         let records = try central.store.recordCount()
         let (name, listen) = (try central.name, try central.listenAddress)
-        var text = [
+        // What is overdue comes first: it is what an operator must act on today.
+        let overdue = try central.programme().flatMap { programme in
+            programme.due.filter(\.overdue).map { (programme.certificate?.data.number ?? programme.client.id, programme.client.name, $0) }
+        }
+        var text = overdue.isEmpty ? [] : ["OVERDUE: \(overdue.count)"] + overdue.map { "  \($0.0)  \($0.1)  \($0.2.text)" }
+        text += [
             "\(name) — central node \(central.node.hex), listens on \(listen)",
             "auditors: \(auditors); merge records: \(records)",
             "audits: \(audits.audits.count)",
@@ -41,6 +46,15 @@ struct CentralStatus: ParsableCommand {
             + (statuses.isEmpty ? "" : " (" + statuses.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
                 .joined(separator: ", ") + ")"))
         global.emit([
+            "overdue": .array(overdue.map { certificate, client, item in
+                var object = item.json
+                if case .object(var members) = object {
+                    members["certificate"] = .string(certificate)
+                    members["client_name"] = .string(client)
+                    object = .object(members)
+                }
+                return object
+            }),
             "name": .string(name),
             "node": .string(central.node.hex),
             "listen": .string(listen.description),
