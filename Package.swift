@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CentralNodeTests",
-            dependencies: ["TestSupport", "CentralNode", "AuditReplica", "AuditDomain", "WireProtocol", "SQLiteKit"]
+            dependencies: ["TestSupport", "CentralNode", "AuditReplica", "AuditDomain", "WireProtocol", "SQLiteKit", "Certificates"]
         ),
         .testTarget(
             name: "NoiseProtocolTests",

@@ -28,7 +28,7 @@ public enum CertificateCredential {
     /// The credential for `data`, its status entries pointing at `statusListURL#suspension` and
     /// `statusListURL#revocation` (the ids of the two status list credentials).
     public static func payload(for data: CertificateData, statusListURL: String) -> JSONValue {
-        let subject: JSONValue = [
+        var subject: JSONValue = [
             "number": .string(data.number),
             "issuerName": .string(data.issuerName),
             "issuerID": .string(data.issuerID),
@@ -42,8 +42,11 @@ public enum CertificateCredential {
             "revision": .int(data.revision),
             "audit": .string(data.audit),
             "statusIndex": .int(data.statusIndex),
-            "auditDocumentSHA256": .optional(data.documentSHA256),
         ]
+        if let digest = data.documentSHA256, case .object(var members) = subject {
+            members["auditDocumentSHA256"] = .string(digest)
+            subject = .object(members)
+        }
         let status = publishedPurposes.map { purpose -> JSONValue in
             [
                 "type": "BitstringStatusListEntry",

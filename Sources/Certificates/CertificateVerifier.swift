@@ -96,10 +96,14 @@ public enum CertificateVerifier {
             return (.superseded, "revision \(data.revision) of \(data.number) was replaced by "
                 + (successor ?? "a later revision") + " and is no longer valid; check the current revision")
         }
-        let unchecked = CertificateCredential.statusPurposes.reversed().filter { bits[$0] == nil }
+        // A revision issued with a supersession entry is checked against that list too.
+        let purposes = CertificateCredential.statusPurposes.reversed()
+            + certificate.status.map(\.purpose).filter { $0 == CertificateCredential.supersessionPurpose }
+        let unchecked = purposes.filter { bits[$0] == nil }
         var note: String?
         if !unchecked.isEmpty {
-            let what = unchecked.map { $0 == "revocation" ? "withdrawal" : $0 }.joined(separator: " and ")
+            let words = unchecked.map { $0 == "revocation" ? "withdrawal" : $0 }
+            let what = words.count > 1 ? words.dropLast().joined(separator: ", ") + " and " + words.last! : words.joined()
             note = "\(what) could not be checked: "
                 + (problems.isEmpty ? "no status list for it was given (the central's signed status lists, `auditsync central status-list export`)"
                     : problems.joined(separator: "; "))

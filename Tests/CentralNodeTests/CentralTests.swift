@@ -196,7 +196,7 @@ final class CentralTests: XCTestCase {
         let id = try central.createAudit(
             client: "C-0001",
             standards: ["iso42001:2023", "iso23894:2023", "iso42001:2023", "iso27001:2022"].map { StandardID($0) },
-            kind: .recertification, scope: "Design and operation of AI hiring assistants",
+            kind: .stage1, scope: "Design and operation of AI hiring assistants",
             lead: "dan", auditors: ["alice", "dan", "bob", "alice"])
         XCTAssertEqual(id, "A-2026-0001")
 
@@ -207,7 +207,7 @@ final class CentralTests: XCTestCase {
         XCTAssertEqual(plan.sites, ["1 Main Street, Dublin", "Data centre, Cork"])
         XCTAssertEqual(plan.standards, ["iso42001:2023", "iso23894:2023", "iso27001:2022"].map { StandardID($0) },
                        "standards in the order given, without duplicates")
-        XCTAssertEqual(plan.kind, .recertification)
+        XCTAssertEqual(plan.kind, .stage1)
         XCTAssertEqual(plan.scope, "Design and operation of AI hiring assistants")
         XCTAssertEqual(plan.lead, "dan")
         XCTAssertEqual(plan.auditors, ["alice", "bob"], "the lead is not repeated, nor anyone twice")

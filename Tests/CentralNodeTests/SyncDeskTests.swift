@@ -252,7 +252,8 @@ final class SyncDeskTests: XCTestCase {
         let answer = try desk.push(RecordBatch(through: 2, records: [late.encoded()]), from: aliceNode, auditor: "alice")
         XCTAssertEqual(answer.accepted, 0)
         XCTAssertEqual(answer.refusals.map(\.retryLater), [false], "final: the record stays on the laptop, listed as refused")
-        XCTAssertTrue(answer.refusals[0].reason.contains("is decided (refused by rita"), answer.refusals[0].reason)
+        XCTAssertTrue(answer.refusals[0].reason.contains("is read-only (decided on \(central.todayUTC): refused by rita)"),
+                      answer.refusals[0].reason)
         XCTAssertEqual(try central.documentDigest(audit: audit), digest, "the document the decision rests on is unchanged")
         XCTAssertEqual(try central.decisions(audit: audit).first?.documentSHA256, digest)
     }

@@ -19,6 +19,8 @@ final class CertificateCredentialTests: XCTestCase {
              "statusListCredential": .string(url + "#suspension")],
             ["type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "4242",
              "statusListCredential": .string(url + "#revocation")],
+            ["type": "BitstringStatusListEntry", "statusPurpose": "supersession", "statusListIndex": "4242",
+             "statusListCredential": .string(url + "#supersession")],
         ])
         XCTAssertEqual(payload["credentialSubject"], [
             "number": "ECB-2026-0001", "issuerName": .string(CertificateFixtures.issuerName), "issuerID": .string(CertificateFixtures.issuerID),

@@ -32,11 +32,12 @@ enum CertificateFixtures {
     /// The signed status list credential for `purpose` with the given bits set.
     static func statusList(
         _ purpose: String, setting indexes: [Int] = [], key: CertificateSigningKey = key, url: String = statusListURL,
-        issuerID: String = issuerID, validFrom: String = "2026-06-01T12:00:00.000Z"
+        issuerID: String = issuerID, validFrom: String = "2026-06-01T12:00:00.000Z", supersededBy: [Int: String] = [:]
     ) -> String {
         var list = StatusList()
         for index in indexes { list[index] = true }
-        let payload = StatusListCredential.payload(list, purpose: purpose, url: url, issuerID: issuerID, issuerName: issuerName, validFrom: validFrom)
+        let payload = StatusListCredential.payload(list, purpose: purpose, url: url, issuerID: issuerID, issuerName: issuerName,
+                                                   validFrom: validFrom, supersededBy: supersededBy)
         return JWS.sign(payload, type: "vc+jwt", with: key)
     }
 

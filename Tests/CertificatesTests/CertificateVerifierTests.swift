@@ -14,9 +14,13 @@ final class CertificateVerifierTests: XCTestCase {
     }
 
     func testActiveWithBothStatusLists() {
-        let result = check(lists: [F.statusList("suspension"), F.statusList("revocation")])
+        let result = check(lists: [F.statusList("suspension"), F.statusList("revocation"), F.statusList("supersession")])
         XCTAssertEqual(result.status, .active)
         XCTAssertNil(result.reason)
+        // A revision issued with a supersession entry says when that list was not given.
+        let partial = check(lists: [F.statusList("suspension"), F.statusList("revocation")])
+        XCTAssertEqual(partial.status, .active)
+        XCTAssertEqual(partial.reason?.hasPrefix("supersession could not be checked"), true, partial.reason ?? "")
         // Other certificates' bits do not matter.
         XCTAssertEqual(check(lists: [F.statusList("suspension", setting: [index - 1, index + 1]), F.statusList("revocation", setting: [0])]).status, .active)
         // Valid through the expiry date itself, and from the issue date itself.
@@ -28,8 +32,8 @@ final class CertificateVerifierTests: XCTestCase {
         let result = check(lists: [])
         XCTAssertEqual(result.status, .active)
         XCTAssertEqual(result.reason?.contains("could not be checked"), true, result.reason ?? "")
-        XCTAssertEqual(result.reason?.contains("withdrawal and suspension"), true, result.reason ?? "")
-        let half = check(lists: [F.statusList("suspension")])
+        XCTAssertEqual(result.reason?.contains("withdrawal, suspension and supersession could not be checked"), true, result.reason ?? "")
+        let half = check(lists: [F.statusList("suspension"), F.statusList("supersession")])
         XCTAssertEqual(half.status, .active)
         XCTAssertEqual(half.reason?.hasPrefix("withdrawal could not be checked"), true, half.reason ?? "")
     }
@@ -47,6 +51,31 @@ final class CertificateVerifierTests: XCTestCase {
         XCTAssertEqual(check(lists: lists).status, .withdrawn)
         XCTAssertEqual(check(lists: lists, today: "2030-01-01").status, .withdrawn)
         XCTAssertEqual(check(lists: [F.statusList("revocation", setting: [index])]).status, .withdrawn)
+    }
+
+    func testASupersededRevisionSaysSoAndNamesTheCurrentOne() {
+        let supersession = F.statusList("supersession", setting: [index], supersededBy: [index: "revision 2 of ECB-2026-0001"])
+        let result = check(lists: [F.statusList("suspension"), F.statusList("revocation"), supersession])
+        XCTAssertEqual(result.status, .superseded)
+        XCTAssertEqual(result.reason, "revision 1 of ECB-2026-0001 was replaced by revision 2 of ECB-2026-0001 and is no longer valid; "
+                       + "check the current revision")
+        // Withdrawal still outranks it; a clear supersession bit changes nothing.
+        XCTAssertEqual(check(lists: [F.statusList("revocation", setting: [index]), supersession]).status, .withdrawn)
+        XCTAssertEqual(check(lists: [F.statusList("suspension"), F.statusList("revocation"), F.statusList("supersession")]).status, .active)
+    }
+
+    func testACertificateIssuedBeforeSupersessionEntriesIsStillCoveredByTheList() throws {
+        // The credential of before: two status entries only.
+        var payload = CertificateCredential.payload(for: F.data, statusListURL: F.statusListURL)
+        guard case .object(var members) = payload, case .array(let entries)? = members["credentialStatus"] else { return XCTFail() }
+        members["credentialStatus"] = .array(Array(entries.prefix(2)))
+        payload = .object(members)
+        let old = JWS.sign(payload, type: "vc+jwt", with: F.key)
+        XCTAssertEqual(check(old, lists: [F.statusList("suspension"), F.statusList("revocation")]).status, .active)
+        XCTAssertNil(check(old, lists: [F.statusList("suspension"), F.statusList("revocation")]).reason,
+                     "no supersession entry: nothing left unchecked")
+        let supersession = F.statusList("supersession", setting: [index], supersededBy: [index: "revision 2 of ECB-2026-0001"])
+        XCTAssertEqual(check(old, lists: [F.statusList("suspension"), F.statusList("revocation"), supersession]).status, .superseded)
     }
 
     func testExpiredTheDayAfterTheExpiryDate() {
@@ -105,7 +134,7 @@ final class CertificateVerifierTests: XCTestCase {
             ("garbage", "not a valid compact JWS"),
         ]
         for (list, expected) in cases {
-            let result = check(lists: [F.statusList("suspension"), list])
+            let result = check(lists: [F.statusList("suspension"), F.statusList("supersession"), list])
             XCTAssertEqual(result.status, .active, expected)
             XCTAssertEqual(result.reason?.contains("withdrawal could not be checked"), true, result.reason ?? "nil")
             XCTAssertEqual(result.reason?.contains(expected), true, "expected “\(expected)”, got: \(result.reason ?? "nil")")

@@ -27,15 +27,15 @@ extension CentralCommandTests {
             assertSuccess(result)
             let document = try jsonObject(result)
             let expectedID = "A-\(year)-" + String(format: "%04d", number + 1)
-            XCTAssertEqual(Set(document.keys), ["id", "checklist_items"])
+            XCTAssertEqual(Set(document.keys), ["id", "checklist_items", "certificate", "earlier", "carried_findings"])
             XCTAssertEqual(document["id"] as? String, expectedID, "\(standards)")
             XCTAssertTrue((document["id"] as? String ?? "").matches("A-[0-9]{4}-[0-9]{4}"))
             XCTAssertEqual(document["checklist_items"] as? Int, items, "\(standards)")
         }
 
-        let human = try createAudit(data, kind: "surveillance", json: false)
+        let human = try createAudit(data, kind: "stage1", json: false)
         assertSuccess(human)
-        XCTAssertEqual(human.stdout, "created audit A-\(year)-0005 (surveillance, 70 checklist items)\n")
+        XCTAssertEqual(human.stdout, "created audit A-\(year)-0005 (stage1, 70 checklist items)\n")
     }
 
     func testAuditCreateRefusesAnUnknownStandardAndNamesTheKnownOnes() throws {
@@ -108,8 +108,9 @@ extension CentralCommandTests {
         let document = try jsonObject(first)
         XCTAssertNil(JSONKeyOrder.firstViolation(in: first.stdout), "keys in sorted order")
 
-        XCTAssertEqual(Set(document.keys), ["audit", "checklist", "client", "conflicts", "evidence", "findings", "kind",
-                                            "notes", "recommendation", "removed", "scope", "standards", "summary", "team"])
+        XCTAssertEqual(Set(document.keys), ["audit", "certificate", "checklist", "client", "conflicts", "earlier", "evidence", "findings",
+                                            "frozen", "kind", "notes", "planned", "recommendation", "removed", "scope", "standards",
+                                            "summary", "team"])
         XCTAssertEqual(document["audit"] as? String, audit)
         XCTAssertEqual(document["kind"] as? String, "stage2")
         XCTAssertEqual(document["scope"] as? String, "Design and operation of AI hiring assistants")

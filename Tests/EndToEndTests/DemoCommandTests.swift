@@ -64,8 +64,13 @@ final class DemoCommandTests: XCTestCase {
         let shown = try CLI.run(["central", "audit", "show", "--audit", audit, "--data", kept.appendingPathComponent("central").path, "--json"])
         assertSuccess(shown)
         XCTAssertTrue(shown.stdout.hasSuffix("}\n"))
-        let document = String(shown.stdout.dropLast())
-        XCTAssertEqual(SHA256Digest.hex(document), digest, "audit show prints the document the demo hashed")
+        // The digest the decision names: of exactly what `audit show --json` prints.
+        XCTAssertEqual(SHA256Digest.hex(shown.stdout), digest, "audit show prints the document the decision rests on")
+        let decision = try jsonObject(try CLI.run(["central", "decision", "show", "--audit", audit, "--json", "--data",
+                                                   kept.appendingPathComponent("central").path]))
+        XCTAssertEqual((decision["decisions"] as? [[String: Any]])?.first?["document_sha256"] as? String, digest)
+        XCTAssertEqual(summary["certificate_revision"] as? Int, 2)
+        XCTAssertTrue((summary["revision_1_status"] as? String ?? "").hasPrefix("superseded"), "\(summary)")
         let parsed = try jsonObject(shown)
         XCTAssertEqual(parsed["audit"] as? String, audit)
         XCTAssertEqual((parsed["conflicts"] as? [Any])?.count, 0)

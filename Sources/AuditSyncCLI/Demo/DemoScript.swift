@@ -130,6 +130,9 @@ struct DemoScript {
         step("8. A reviewer who was not on the team decides; the certificate is signed and checked")
         let certificate = try runCertificationStep(central: central, audit: audit)
 
+        step("9. The cycle goes on: a surveillance team follows up, a reduction makes revision 2")
+        let cycle = try runCycleStep(central: central, stage2: audit, certificate: certificate.number)
+
         say("\nsee it yourself: auditsync central audit show --audit \(audit) --data \(directory.path)/central  (with --keep)")
         return [
             "audit": .string(audit),
@@ -137,12 +140,16 @@ struct DemoScript {
             "conflicts_before_resolution": .int(conflicts.count),
             "conflicts_after_resolution": .int(remaining),
             "records": .int(try central.store.recordCount()),
-            "document_sha256": .string(hashes["central"] ?? ""),
+            // The document the decision rests on, as `central audit show --json` prints it now.
+            "document_sha256": .string(try central.documentDigest(audit: audit)),
             "first_merge_sha256": .object(firstHashes.mapValues(JSONValue.string)),
             "enrolled_for": .string(try aliceNode.enrollment?.auditor ?? ""),
             "certificate": .string(certificate.number),
             "certificate_status": .string(certificate.status),
-            "certificate_status_after_suspension": .string(certificate.suspended),
+            "certificate_status_after_suspension": .string(cycle.suspended),
+            "surveillance": .string(cycle.surveillance),
+            "certificate_revision": .int(cycle.revision),
+            "revision_1_status": .string(cycle.superseded),
             "token_reuse_refused": .string(network.reuse(aliceToken)),
             "unregistered_laptop_refused": .string(stranger),
         ]

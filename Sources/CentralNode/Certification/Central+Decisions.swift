@@ -54,7 +54,11 @@ extension Central {
                 throw CentralError.alreadyDecided(audit: audit, outcome: earlier.granted ? "granted" : "refused",
                                                   by: earlier.reviewer, certificate: earlier.certificate)
             }
-            // In the decision's own transaction: no record can land between the document and it.
+            // The audit is frozen first, in the decision's own transaction: the digest is of the
+            // document as it stays from now on (`audit show --json` prints exactly those bytes),
+            // and no record can land between the document and the decision.
+            try replica.writePlan([FieldWrite(AuditSchema.Entity.audit, audit, AuditSchema.AuditField.frozen,
+                                              .text("decided on \(today): \(grant ? "granted" : "refused") by \(reviewer)"))])
             digest = try documentDigest(audit: audit)
             (certificate, revision) = try applyDecision(plan, grant: grant, reviewer: reviewer, reason: reason, digest: digest)
             let insert = try database.prepare("""
@@ -70,8 +74,6 @@ extension Central {
             insert.bind(7, digest)
             insert.bind(8, ISO8601.string(milliseconds: store.now()))
             try insert.run()
-            try replica.writePlan([FieldWrite(AuditSchema.Entity.audit, audit, AuditSchema.AuditField.frozen,
-                                              .text("decided on \(today): \(grant ? "granted" : "refused") by \(reviewer)"))])
         }
         return try decisions(audit: audit).last ?? Decision(audit: audit, reviewer: reviewer, granted: grant, reason: reason,
                                                              certificate: certificate, documentSHA256: digest)
@@ -154,16 +156,9 @@ extension Central {
         }
     }
 
-    /// SHA-256 of the audit's canonical document, as `central audit show --json` prints it,
-    /// without its `frozen` member: the decision freezes the audit in the same transaction, and
-    /// the digest stays reproducible from the frozen document (drop `frozen`, hash the rest).
+    /// SHA-256 of the audit's canonical document, as `central audit show --json` prints it.
     public func documentDigest(audit: String) throws -> String {
-        var document = try replica.document(audit: audit)
-        if case .object(var members) = document {
-            members["frozen"] = nil
-            document = .object(members)
-        }
-        let bytes = Array((document.encoded(pretty: true) + "\n").utf8)
+        let bytes = Array((try replica.document(audit: audit).encoded(pretty: true) + "\n").utf8)
         return Hex.encode(SHA256.hash(data: bytes))
     }
 
