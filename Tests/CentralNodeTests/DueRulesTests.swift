@@ -50,6 +50,8 @@ final class DueRulesTests: XCTestCase {
         XCTAssertEqual(summary(items), ["recertification 2029-03-10 overdue"])
         XCTAssertTrue(items[0].what.contains("restores it"), items[0].what)
         XCTAssertEqual(expired.due(today: day("2029-09-10")).count, 1, "restorable through the sixth month")
+        XCTAssertEqual(summary(rules().due(today: day("2029-05-01"))), ["recertification 2029-03-10 overdue"],
+                       "once expired, the cycle's missed surveillances no longer matter")
         XCTAssertEqual(expired.due(today: day("2029-09-11")), [], "lapsed: only a new initial audit certifies again")
     }
 

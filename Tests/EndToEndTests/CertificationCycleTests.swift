@@ -34,7 +34,8 @@ final class CertificationCycleTests: XCTestCase {
         return days == 0 ? try CLI.run(arguments) : try CLI.run(shiftedBy: "+\(days)d", arguments)
     }
 
-    private func json(_ arguments: [String], days: Int = 0) throws -> [String: Any] {
+    private func json(_ arguments: [String], days: Int = 0, client: String? = nil) throws -> [String: Any] {
+        if let client { XCTAssertEqual(try central(["client", "add", "--name", client, "--site", "Cork"]).status, 0) }
         let result = try central(arguments + ["--json"], days: days)
         XCTAssertEqual(result.status, 0, "\(result)")
         return try jsonObject(result)
@@ -59,6 +60,18 @@ final class CertificationCycleTests: XCTestCase {
 
     private func date(_ days: Int) -> String {
         ISO8601.date(milliseconds: ReplicaStore.wallClockMilliseconds() + UInt64(days) * 86_400_000)
+    }
+
+    /// `YYYY-MM-DD` plus whole years, as the central counts them (29 February becomes the 28th).
+    private enum CalendarDateText {
+        static func adding(years: Int, to day: String) -> String {
+            var year = Int(day.prefix(4))! + years
+            let rest = day.dropFirst(4)
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            if rest == "-02-29" && !leap { return "\(year)-02-28" }
+            defer { year = 0 }
+            return "\(year)\(rest)"
+        }
     }
 
     private func dueItems(_ programme: [String: Any]) -> [[String: Any]] {
@@ -207,6 +220,46 @@ final class CertificationCycleTests: XCTestCase {
         XCTAssertEqual(due.first { $0["kind"] as? String == "suspension" }?["overdue"] as? Bool, true, "\(due)")
     }
 
+    func testARecertificationWithinSixMonthsOfExpiryRestoresTheCertificateAndShowsTheGap() throws {
+        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
+                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
+        try complete(stage2, as: "alice", days: 0)
+        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let expiry = try json(["certificate", "show", number])["expires"] as! String
+        // Three years and two months on: expired, and the programme says a recertification still restores it.
+        let late = 365 * 3 + 60
+        XCTAssertEqual(try json(["certificate", "show", number], days: late)["status"] as? String, "expired")
+        let due = dueItems(try json(["programme"], days: late))
+        XCTAssertEqual(due.map { $0["kind"] as? String }, ["recertification"], "\(due)")
+        XCTAssertEqual(due.first?["overdue"] as? Bool, true)
+        let recert = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "recertification",
+                               "--certificate", number, "--scope", "AI hiring assistants", "--lead", "dana"], days: late)["id"] as! String
+        try complete(recert, as: "dana", days: late)
+        _ = try json(["decide", "--audit", recert, "--reviewer", "carol", "--grant"], days: late)
+        let shown = try json(["certificate", "show", number], days: late)
+        XCTAssertEqual(shown["status"] as? String, "active")
+        XCTAssertEqual(shown["revision"] as? Int, 2)
+        XCTAssertEqual(shown["issued"] as? String, date(late))
+        XCTAssertEqual(shown["expires"] as? String, CalendarDateText.adding(years: 3, to: date(late)), "three years from the decision")
+        let renewed = (shown["history"] as? [[String: Any]])?.last
+        XCTAssertEqual(renewed?["event"] as? String, "renewed")
+        XCTAssertTrue((renewed?["reason"] as? String)?.contains("restored after a gap: expired \(expiry)") == true, "\(renewed ?? [:])")
+
+        // Past six months, only a new initial audit certifies again.
+        let stage2b = try json(["audit", "create", "--client", "C-0002", "--standard", "iso42001:2023", "--kind", "stage2",
+                                "--scope", "x", "--lead", "alice"], client: "Other Ltd")["id"] as! String
+        try complete(stage2b, as: "alice", days: 0)
+        let other = try json(["decide", "--audit", stage2b, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let lapsed = 365 * 3 + 200
+        let tooLate = try json(["audit", "create", "--client", "C-0002", "--standard", "iso42001:2023", "--kind", "recertification",
+                                "--certificate", other, "--scope", "x", "--lead", "dana"], days: lapsed)["id"] as! String
+        try complete(tooLate, as: "dana", days: lapsed)
+        let refused = try central(["decide", "--audit", tooLate, "--reviewer", "carol", "--grant"], days: lapsed)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("more than six months ago"), refused.stderr)
+        XCTAssertEqual(dueItems(try json(["programme", "--client", "C-0002"], days: lapsed)).count, 0, "lapsed: nothing is due")
+    }
+
     func testLaterAuditsNameACertificateOfTheirOwnClient() throws {
         XCTAssertEqual(try central(["client", "add", "--name", "Other Ltd", "--site", "Cork"]).status, 0)
         let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
@@ -217,6 +270,10 @@ final class CertificationCycleTests: XCTestCase {
                                  "--certificate", number, "--scope", "x", "--lead", "dana"])
         XCTAssertNotEqual(other.status, 0)
         XCTAssertTrue(other.stderr.contains("held by client C-0001, not C-0002"), other.stderr)
+        let secondInitial = try central(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage1",
+                                         "--scope", "x", "--lead", "dana"])
+        XCTAssertNotEqual(secondInitial.status, 0, "never two valid certificates for one certification")
+        XCTAssertTrue(secondInitial.stderr.contains("already holds certificate \(number) (active) for iso42001:2023"), secondInitial.stderr)
         let stage2Named = try central(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
                                        "--certificate", number, "--scope", "x", "--lead", "dana"])
         XCTAssertNotEqual(stage2Named.status, 0)

@@ -15,8 +15,9 @@ struct CentralDecision: ParsableCommand {
             abstract: "Who decided what on an audit, when, and the SHA-256 of the audit document it rested on.",
             discussion: """
                 The document digest is the SHA-256 of the bytes `central audit show --audit ID --json` \\
-                printed when the decision was taken: anyone holding a copy of that document can check \\
-                it was the one decided on.
+                prints: the decision froze the audit, so those bytes stay as they were when it was \\
+                taken, and anyone holding a copy of the document can check it was the one decided on. \\
+                A granted certificate's credential names the same digest.
 
                 Example:
                   auditsync central decision show --audit A-2026-0001
@@ -41,11 +42,13 @@ struct CentralDecision: ParsableCommand {
                 ]
                 if let reason = decision.reason { object["reason"] = .string(reason) }
                 if let number = decision.certificate { object["certificate"] = .string(number) }
+                if let revision = decision.revision { object["revision"] = .int(revision) }
                 if let digest = decision.documentSHA256 { object["document_sha256"] = .string(digest) }
                 return .object(object)
             })], text: decisions.isEmpty ? "audit \(audit) is not decided yet" : decisions.map { decision in
                 "\(decision.granted ? "granted" : "refused") by \(names[decision.reviewer] ?? decision.reviewer) (\(decision.reviewer)) "
                     + "at \(decision.decidedAt)" + (decision.certificate.map { ": certificate \($0)" } ?? "")
+                    + (decision.revision.map { " revision \($0)" } ?? "")
                     + (decision.reason.map { "; reason: \($0)" } ?? "")
                     + "\n  audit document SHA-256 \(decision.documentSHA256 ?? "(not kept for decisions before this version)")"
             }.joined(separator: "\n"))

@@ -24,6 +24,17 @@ extension Central {
                 throw CentralError.programme("a \(kind.rawValue) audit starts a certification and names no certificate; "
                     + "audits of certificate \(certificate) are surveillance, recertification or special")
             }
+            // One valid certificate per certification: a client certified for a standard is
+            // audited again under that certificate, never certified for it a second time.
+            let wanted = Set(standards.filter { Catalog.standard($0)?.certifiable == true }.map(\.rawValue))
+            for held in try certificates() where try clientOf(certificate: held.data.number) == client {
+                let status = held.status(today: today)
+                let overlap = wanted.intersection(held.data.standards.map(\.id))
+                guard status == .active || status == .suspended, !overlap.isEmpty else { continue }
+                throw CentralError.programme("client \(client) already holds certificate \(held.data.number) (\(status.rawValue)) for "
+                    + "\(overlap.sorted().joined(separator: ", ")); plan a surveillance, recertification or special audit with "
+                    + "--certificate \(held.data.number)")
+            }
             guard kind == .stage2 else { return ProgrammePlacement(certificate: nil, earlier: []) }
             // The client's latest stage 1 for these standards that no stage 2 follows yet.
             let followed = Set(audits.filter { $0.kind == .stage2 }.flatMap(\.earlier))

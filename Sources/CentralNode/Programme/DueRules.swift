@@ -26,7 +26,7 @@ public struct DueItem: Equatable, Sendable {
 /// - a surveillance decided in every calendar year of the cycle that is not the year it starts
 ///   or the recertification (expiry) year;
 /// - the recertification decided by the expiry date (until six months after it, a recertification
-///   may still restore an expired certificate, so it stays due — and overdue — until then);
+///   may still restore an expired certificate, so it stays due — and overdue, alone — until then);
 /// - a suspension ended within six months.
 public struct DueRules {
     public struct Decided: Equatable, Sendable {
@@ -66,6 +66,11 @@ public struct DueRules {
         func item(_ kind: DueItem.Kind, _ dueBy: CalendarDate, _ what: String) -> DueItem {
             DueItem(kind: kind, dueBy: dueBy.description, overdue: today > dueBy, what: what)
         }
+        if today > expiry {
+            // Expired: what is left of the cycle no longer matters, only restoring it does.
+            return [item(.recertification, expiry,
+                         "recertification: the certificate expired on \(expiry); a recertification decided by \(restorableUntil) restores it")]
+        }
         var items: [DueItem] = []
         let start = expiry.adding(years: -3)
         let surveillances = decided.filter { $0.kind == .surveillance }.map(\.on)
@@ -87,9 +92,7 @@ public struct DueRules {
                 items.append(item(.surveillance, CalendarDate(year: year, month: 12, day: 31), "surveillance of \(year)"))
             }
         }
-        items.append(item(.recertification, expiry,
-                          today > expiry ? "recertification: the certificate expired on \(expiry); a recertification decided by \(restorableUntil) restores it"
-                                         : "recertification, decided before the certificate expires"))
+        items.append(item(.recertification, expiry, "recertification, decided before the certificate expires"))
         if status == .suspended, let suspendedOn {
             items.append(item(.suspension, suspendedOn.adding(months: 6),
                               "suspended since \(suspendedOn): reinstate or withdraw within six months"))
