@@ -1,4 +1,5 @@
 import AuditDomain
+import MergeCore
 import ReplicaStore
 
 /// A finding of an earlier audit that a later audit's team follows up (SPEC §2.1).
@@ -25,5 +26,41 @@ extension AuditReplica {
                 }
             }
             .sorted { $0.id < $1.id }
+    }
+}
+
+extension AuditReplica {
+    /// Follow-up for a newly planned audit (the central's, SPEC §2.1): its earlier audits take no
+    /// more writes, and their findings short of `closed` are carried into it, each once — a
+    /// finding already carried into a later audit is followed there. Returns how many it carried.
+    @discardableResult
+    public func followUp(_ plan: AuditPlan) throws -> Int {
+        typealias F = AuditSchema.FindingField
+        let finding = AuditSchema.Entity.finding
+        var carriedOnward: Set<String> = []
+        var candidates: [(origin: String, fields: [String: FieldState])] = []
+        for audit in plan.earlier {
+            let earlier = try self.plan(of: audit)
+            if earlier.frozen == nil {
+                try writePlan([FieldWrite(AuditSchema.Entity.audit, audit, AuditSchema.AuditField.frozen,
+                                          .text("followed up by \(plan.id) (\(plan.kind.rawValue))"))])
+            }
+            for member in try snapshot(entity: finding, in: KeyScope(audit)).values {
+                if let origin = member.text(F.carriedFrom) { carriedOnward.insert(origin) }
+                guard member.isPresent, member.text(F.status) != FindingStatus.closed.rawValue else { continue }
+                candidates.append((member.key, member.fields))
+            }
+        }
+        let copied = [F.item, F.grade, F.statement, F.status, F.response, F.acceptanceNote, F.verificationNote, F.note, F.raisedBy]
+        var carried = 0
+        for (origin, fields) in candidates.sorted(by: { $0.origin < $1.origin }) where !carriedOnward.contains(origin) {
+            let key = AuditSchema.memberKey(audit: plan.id, member: MemberID.make(prefix: "F"))
+            var writes = [FieldWrite(finding, key, AuditSchema.present, .bool(true)),
+                          FieldWrite(finding, key, F.carriedFrom, .text(origin))]
+            for field in copied { if let value = fields[field]?.value, value != .null { writes.append(FieldWrite(finding, key, field, value)) } }
+            try writePlan(writes)
+            carried += 1
+        }
+        return carried
     }
 }

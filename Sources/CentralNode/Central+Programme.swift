@@ -107,7 +107,7 @@ extension Central {
                              certificate: placement.certificate, plannedFrom: from, plannedTo: to, earlier: placement.earlier)
         try database.transaction {
             try replica.createAudit(plan)
-            try followUp(plan)
+            try replica.followUp(plan)
         }
         return id
     }

@@ -1,8 +1,6 @@
 import AuditDomain
 import AuditReplica
 import Certificates
-import MergeCore
-import ReplicaStore
 
 /// Where a new audit stands in its certification's programme (SPEC §2.1).
 struct ProgrammePlacement {
@@ -79,40 +77,6 @@ extension Central {
         let initial = audits.first { $0.id == first }
         let ids = Set((initial.map { [$0.id] + $0.earlier } ?? []) + audits.filter { $0.certificate == number }.map(\.id))
         return audits.filter { ids.contains($0.id) }.sorted { $0.id < $1.id }
-    }
-
-    /// Follow-up for a newly planned audit (inside its transaction): its earlier audits take no
-    /// more writes, and their findings short of `closed` are carried into it, each once — a
-    /// finding already carried into a later audit is followed there.
-    func followUp(_ plan: AuditPlan) throws {
-        typealias F = AuditSchema.FindingField
-        let finding = AuditSchema.Entity.finding
-        var carriedOnward: Set<String> = []
-        var candidates: [(origin: String, fields: [String: FieldState])] = []
-        for audit in plan.earlier {
-            let earlier = try replica.plan(of: audit)
-            if earlier.frozen == nil {
-                try replica.writePlan([FieldWrite(AuditSchema.Entity.audit, audit, AuditSchema.AuditField.frozen,
-                                                  .text("followed up by \(plan.id) (\(plan.kind.rawValue))"))])
-            }
-            let states = try store.fieldStates(entity: finding, in: KeyScope(audit))
-            for (key, fields) in Dictionary(grouping: states, by: \.id.key) {
-                let byField = Dictionary(uniqueKeysWithValues: fields.map { ($0.id.field, $0) })
-                if let origin = byField[F.carriedFrom]?.value.text { carriedOnward.insert(origin) }
-                guard byField[AuditSchema.present]?.value != .bool(false),
-                      byField[F.status]?.value.text != FindingStatus.closed.rawValue
-                else { continue }
-                candidates.append((key, byField))
-            }
-        }
-        let copied = [F.item, F.grade, F.statement, F.status, F.response, F.acceptanceNote, F.verificationNote, F.note, F.raisedBy]
-        for (origin, fields) in candidates.sorted(by: { $0.origin < $1.origin }) where !carriedOnward.contains(origin) {
-            let key = AuditSchema.memberKey(audit: plan.id, member: MemberID.make(prefix: "F"))
-            var writes = [FieldWrite(finding, key, AuditSchema.present, .bool(true)),
-                          FieldWrite(finding, key, F.carriedFrom, .text(origin))]
-            for field in copied { if let value = fields[field]?.value, value != .null { writes.append(FieldWrite(finding, key, field, value)) } }
-            try replica.writePlan(writes)
-        }
     }
 
     /// A planned date, checked.
