@@ -26,7 +26,7 @@ public enum CertificateCredential {
     public static let publishedPurposes = statusPurposes + [supersessionPurpose]
 
     /// The credential for `data`, its status entries pointing at `statusListURL#suspension` and
-    /// `statusListURL#revocation` (the ids of the two status list credentials).
+    /// `statusListURL#revocation` and `statusListURL#supersession` (the ids of the status list credentials).
     public static func payload(for data: CertificateData, statusListURL: String) -> JSONValue {
         var subject: JSONValue = [
             "number": .string(data.number),

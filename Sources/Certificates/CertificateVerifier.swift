@@ -6,10 +6,10 @@ public enum CertificateStatus: String, Sendable {
 }
 
 /// Checks a signed certificate completely offline, from the issuer's JWK Set and, optionally, its
-/// two signed status list credentials.
+/// signed status list credentials.
 public enum CertificateVerifier {
     /// The status of a signed certificate for someone holding the issuer's JWK Set and, optionally,
-    /// the two signed status list credentials (compact JWS each). `today` is YYYY-MM-DD (UTC).
+    /// the signed status list credentials (compact JWS each). `today` is YYYY-MM-DD (UTC).
     ///
     /// - `invalid` (with why) for anything that does not verify or parse, and for a certificate
     ///   dated after `today`;

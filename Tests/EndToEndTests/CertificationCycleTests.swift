@@ -50,7 +50,7 @@ final class CertificationCycleTests: XCTestCase {
 
     private func complete(_ audit: String, as lead: String, days: Int, findings: (AuditReplica) throws -> Void = { _ in }) throws {
         try work(as: lead, days: days) { replica in
-            for line in try replica.checklist(audit: audit) where line.item.standard.rawValue == "iso42001:2023" {
+            for line in try replica.checklist(audit: audit) where Catalog.standard(line.item.standard)?.certifiable == true {
                 try replica.recordResult(audit: audit, item: line.item.description, result: .conform, note: nil)
             }
             try findings(replica)
@@ -258,6 +258,33 @@ final class CertificationCycleTests: XCTestCase {
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("more than six months ago"), refused.stderr)
         XCTAssertEqual(dueItems(try json(["programme", "--client", "C-0002"], days: lapsed)).count, 0, "lapsed: nothing is due")
+    }
+
+    func testASpecialAuditExtendsTheStandardsAsANewRevisionThatNamesItsDocument() throws {
+        XCTAssertEqual(try central(["auditor", "qualify", "--auditor", "dana", "--standard", "iso27001:2022"]).status, 0)
+        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
+                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
+        try complete(stage2, as: "alice", days: 0)
+        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let special = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--standard", "iso27001:2022",
+                                "--kind", "special", "--certificate", number, "--scope", "AI hiring assistants and their information security",
+                                "--lead", "dana"], days: 40)["id"] as! String
+        try complete(special, as: "dana", days: 41)
+        let decided = try json(["decide", "--audit", special, "--reviewer", "carol", "--grant"], days: 42)
+        XCTAssertEqual(decided["certificate"] as? String, number, "the same certificate, a new revision")
+        let shown = try json(["certificate", "show", number], days: 42)
+        XCTAssertEqual(shown["revision"] as? Int, 2)
+        XCTAssertEqual((shown["standards"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, ["iso42001:2023", "iso27001:2022"])
+        XCTAssertEqual(shown["audit"] as? String, special)
+        XCTAssertEqual((shown["history"] as? [[String: Any]])?.last?["event"] as? String, "extended")
+        // The credential names the digest of the document the decision rested on, which is what
+        // `audit show --json` prints from now on.
+        let decision = try json(["decision", "show", "--audit", special])
+        let digest = (decision["decisions"] as? [[String: Any]])?.first?["document_sha256"] as? String
+        XCTAssertEqual(shown["document_sha256"] as? String, digest)
+        XCTAssertEqual((decision["decisions"] as? [[String: Any]])?.first?["revision"] as? Int, 2)
+        let document = try central(["audit", "show", "--audit", special, "--json"]).stdout
+        XCTAssertEqual(SHA256Digest.hex(document), digest)
     }
 
     func testLaterAuditsNameACertificateOfTheirOwnClient() throws {
