@@ -11,8 +11,12 @@ public struct CentralCheckReport: Equatable, Sendable {
     public let evidenceChecked: Int
     /// Those that did not match their SHA-256, now set aside in `blobs/quarantine/`.
     public let quarantined: [EvidenceStore.DamagedBlob]
+    /// Decisions whose audit document was hashed again.
+    public var decisionsChecked = 0
+    /// Decided audits whose document no longer hashes to what the decision names, in words.
+    public var alteredDecisions: [String] = []
 
-    public var isHealthy: Bool { databaseProblems.isEmpty && quarantined.isEmpty }
+    public var isHealthy: Bool { databaseProblems.isEmpty && quarantined.isEmpty && alteredDecisions.isEmpty }
 }
 
 extension Central {
@@ -22,15 +26,39 @@ extension Central {
     /// serve` runs. A database too damaged to open does not stop the evidence check.
     public static func check(at directory: URL) throws -> CentralCheckReport {
         var problems: [String] = []
+        var decisions = (checked: 0, altered: [String]())
         do {
-            problems = try Central(opening: directory).database.integrityProblems()
+            let central = try Central(opening: directory)
+            problems = try central.database.integrityProblems()
+            if problems.isEmpty { decisions = try central.checkDecidedDocuments() }
         } catch let error as CentralError {
             throw error   // no central here: nothing to check
         } catch {
             problems = ["\(error)"]
         }
         let (checked, damaged) = EvidenceStore(root: directory.appendingPathComponent("blobs")).setAsideEveryDamagedBlob()
-        return CentralCheckReport(databaseProblems: problems, evidenceChecked: checked, quarantined: damaged)
+        var report = CentralCheckReport(databaseProblems: problems, evidenceChecked: checked, quarantined: damaged)
+        report.decisionsChecked = decisions.checked
+        report.alteredDecisions = decisions.altered
+        return report
+    }
+
+    /// Hashes every decided audit's document again: a decision froze it, so it must still be the
+    /// document the decision names (SPEC §2.1). A difference means the record was altered behind
+    /// the rules' back — in the database, or by a restore that lost the freeze.
+    func checkDecidedDocuments() throws -> (checked: Int, altered: [String]) {
+        let query = try database.prepare("SELECT audit, document_sha256, decided_at FROM decisions WHERE document_sha256 IS NOT NULL ORDER BY id")
+        var decided: [(audit: String, digest: String, at: String)] = []
+        try query.forEachRow { row in decided.append((row.text(0), row.text(1), row.text(2))) }
+        var altered: [String] = []
+        for (audit, digest, at) in decided {
+            let now = try documentDigest(audit: audit)
+            if now != digest {
+                altered.append("audit \(audit) was decided at \(at) on a document with SHA-256 \(digest); it now hashes to \(now): "
+                    + "its record changed after the decision")
+            }
+        }
+        return (decided.count, altered)
     }
 }
 

@@ -287,6 +287,27 @@ final class CertificationCycleTests: XCTestCase {
         XCTAssertEqual(SHA256Digest.hex(document), digest)
     }
 
+    func testCentralCheckFindsADecidedRecordAlteredBehindTheRulesBack() throws {
+        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
+                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
+        try complete(stage2, as: "alice", days: 0)
+        _ = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])
+        let healthy = try central(["check"])
+        XCTAssertEqual(healthy.status, 0, "\(healthy)")
+        XCTAssertEqual(healthy.stdout, "ok: the database, 0 evidence files and the documents of 1 decided audit are intact\n")
+        // A write that goes around the rules (straight into the store, as a tampered copy would).
+        do {
+            let node = try Central(opening: data)
+            try node.replica.writePlan([FieldWrite(AuditSchema.Entity.audit, stage2, AuditSchema.AuditField.scope, .text("something else"))])
+        }
+        let altered = try central(["check", "--json"])
+        XCTAssertEqual(altered.status, 1)
+        let report = try jsonObject(altered)
+        XCTAssertEqual(report["decisions"] as? Int, 1)
+        let words = (report["altered_decisions"] as? [String])?.first ?? ""
+        XCTAssertTrue(words.hasPrefix("audit \(stage2) was decided at ") && words.hasSuffix("its record changed after the decision"), words)
+    }
+
     func testLaterAuditsNameACertificateOfTheirOwnClient() throws {
         XCTAssertEqual(try central(["client", "add", "--name", "Other Ltd", "--site", "Cork"]).status, 0)
         let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",

@@ -95,7 +95,7 @@ extension EvidenceFaultTests {
         _ = try sync(alice)
         let healthy = try CLI.run(["central", "check", "--data", data.path])
         assertSuccess(healthy)
-        XCTAssertEqual(healthy.stdout, "ok: the database and 1 evidence file are intact\n")
+        XCTAssertEqual(healthy.stdout, "ok: the database, 1 evidence file and the documents of 0 decided audits are intact\n")
 
         let damaged = try damage(photo.sha256, in: data)
         let found = try CLI.run(["central", "check", "--json", "--data", data.path])

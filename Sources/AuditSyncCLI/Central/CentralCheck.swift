@@ -29,14 +29,17 @@ struct CentralCheck: ParsableCommand {
         }
         global.emit(["database": .string(report.databaseProblems.isEmpty ? "ok" : "damaged"),
                      "database_problems": .array(report.databaseProblems.map(JSONValue.string)),
-                     "evidence": .int(report.evidenceChecked), "quarantined": .array(quarantined)],
+                     "evidence": .int(report.evidenceChecked), "quarantined": .array(quarantined),
+                     "decisions": .int(report.decisionsChecked),
+                     "altered_decisions": .array(report.alteredDecisions.map(JSONValue.string))],
                     text: Self.text(report))
         if !report.isHealthy { throw ExitCode(1) }
     }
 
     static func text(_ report: CentralCheckReport) -> String {
         let files = "\(report.evidenceChecked) evidence file\(report.evidenceChecked == 1 ? "" : "s")"
-        if report.isHealthy { return "ok: the database and \(files) are intact" }
+        let decided = "\(report.decisionsChecked) decided audit\(report.decisionsChecked == 1 ? "" : "s")"
+        if report.isHealthy { return "ok: the database, \(files) and the documents of \(decided) are intact" }
         var lines: [String] = []
         if let first = report.databaseProblems.first {
             let more = report.databaseProblems.count > 1 ? " (and \(report.databaseProblems.count - 1) more problems)" : ""
@@ -48,6 +51,8 @@ struct CentralCheck: ParsableCommand {
         }
         lines.append("\(files) checked, \(report.quarantined.count) damaged")
         lines += report.quarantined.map(\.operatorNote)
+        lines.append("\(decided) checked, \(report.alteredDecisions.count) altered since the decision")
+        lines += report.alteredDecisions
         return lines.joined(separator: "\n")
     }
 }
