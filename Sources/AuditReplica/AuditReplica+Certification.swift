@@ -14,12 +14,11 @@ extension AuditReplica {
         }
         let certified = Set(plan.standards.filter { Catalog.standard($0)?.certifiable == true })
         if certified.isEmpty { gaps.append("the audit has no certifiable standard") }
-        let checklist = try checklist(audit: audit)
         for standard in plan.standards where certified.contains(standard) {
-            let open = checklist.filter { $0.item.standard == standard && $0.result == .notAudited }
+            let open = try checklist(audit: audit).filter { $0.item.standard == standard && $0.result == .notAudited }
             if !open.isEmpty {
-                gaps.append("\(count(open.count, "item")) of \(standard.rawValue) \(open.count == 1 ? "has" : "have") no result "
-                            + "(\(listed(open.map(\.item.number))))")
+                let first = open.prefix(3).map(\.item.number).joined(separator: ", ")
+                gaps.append("\(open.count) item\(open.count == 1 ? "" : "s") of \(standard.rawValue) have no result (\(first)\(open.count > 3 ? ", …" : ""))")
             }
         }
         gaps += try conflictGaps(audit: audit)
@@ -27,7 +26,7 @@ extension AuditReplica {
         typealias F = AuditSchema.FindingField
         let findings = try snapshot(entity: AuditSchema.Entity.finding, in: KeyScope(audit)).values
             .filter(\.isPresent).sorted { $0.key < $1.key }
-        gaps += resultGaps(checklist, findingItems: Set(findings.compactMap { $0.text(F.item) }))
+        gaps += resultGaps(try checklist(audit: audit), findingItems: Set(findings.compactMap { $0.text(F.item) }))
         for finding in findings {
             guard let grade = finding.text(F.grade).flatMap(FindingGrade.init(rawValue:)),
                   let needed = grade.blocksCertificationUntil,
