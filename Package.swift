@@ -83,8 +83,8 @@ let package = Package(
         .target(
             name: "AuditSyncCLI",
             dependencies: [
-                "AuditDomain", "AuditDocumentFormat", "AuditReplica", "AuditReport", "CentralNode", "FieldNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
-                "HexEncoding", "Certificates", "Transport", "WireProtocol", "NoiseProtocol",
+                "AuditDomain", "AuditDocumentFormat", "AuditReplica", "AuditReport", "CentralNode", "FieldNode", "CanonicalJSON",
+                "ReplicaStore", "MergeCore", "HexEncoding", "Certificates", "Transport", "WireProtocol", "NoiseProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -76,6 +76,27 @@ final class FieldReadOnlyAuditTests: XCTestCase {
         XCTAssertEqual(try jsonObject(try sync(laptop, json: true))["sent"] as? Int, 0, "nothing to send")
     }
 
+    func testNotApplicableIsRefusedOnAMandatoryClauseAndTheChecklistMarksWhatMayBeExcluded() throws {
+        let audit = scenario.audit
+        let (_, port) = try scenario.serve()
+        let (laptop, _) = try scenario.enroll("alice", port: port)
+        try sync(laptop)
+        XCTAssertEqual(assertFailure(try field(["respond", "--audit", audit, "--item", "iso42001:2023/4.2", "--result", "not-applicable",
+                                                "--note", "No interested parties"], on: laptop), status: 1),
+                       "error: iso42001:2023/4.2 cannot be not-applicable: ISO/IEC 42001:2023 does not let a client exclude it, so a "
+                       + "grant would fail; record conform, or nonconform with a finding (`field checklist` marks the items that "
+                       + "may be excluded)")
+        assertSuccess(try field(["respond", "--audit", audit, "--item", "iso42001:2023/A.10.4", "--result", "not-applicable",
+                                 "--note", "No external customers"], on: laptop))
+
+        let lines = try field(["checklist", "--audit", audit], on: laptop).stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first { $0.hasPrefix("iso42001:2023/A.10.4 ") }?.hasSuffix("(may be excluded) — No external customers"), true)
+        XCTAssertEqual(lines.first { $0.hasPrefix("iso42001:2023/4.2 ") }?.contains("(may be excluded)"), false)
+        let items = try XCTUnwrap(try jsonObject(try field(["checklist", "--audit", audit, "--json"], on: laptop))["items"]
+                                  as? [[String: Any]])
+        XCTAssertEqual(items.filter { $0["excludable"] as? Bool == true }.count, 38, "the 38 Annex A controls")
+    }
+
     /// `field sync` (progress on stderr), which must succeed.
     @discardableResult
     private func sync(_ laptop: URL, json: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
