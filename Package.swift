@@ -34,8 +34,10 @@ let package = Package(
         // Pure cores: no I/O.
         .target(name: "CanonicalJSON"),
         .target(name: "AuditDomain"),
+        // The canonical audit document as one type: what replicas print and reports read.
+        .target(name: "AuditDocumentFormat", dependencies: ["CanonicalJSON"]),
         // Audit reports (HTML, Markdown) rendered from the canonical audit document.
-        .target(name: "AuditReport", dependencies: ["CanonicalJSON", "AuditDomain", "HexEncoding"]),
+        .target(name: "AuditReport", dependencies: ["CanonicalJSON", "AuditDocumentFormat", "AuditDomain", "HexEncoding"]),
         .target(name: "HexEncoding"),
         // Certificates: W3C verifiable credentials signed as JWS (Ed25519), status lists (gzip via CZlib), HTML.
         .target(
@@ -58,7 +60,7 @@ let package = Package(
         // Audit work on a replica, and the nodes built on it.
         .target(
             name: "AuditReplica",
-            dependencies: ["AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
+            dependencies: ["AuditDomain", "AuditDocumentFormat", "MergeCore", "ReplicaStore", "CanonicalJSON"]
         ),
         .target(
             name: "CentralNode",
@@ -81,8 +83,8 @@ let package = Package(
         .target(
             name: "AuditSyncCLI",
             dependencies: [
-                "AuditDomain", "AuditReplica", "AuditReport", "CentralNode", "FieldNode", "CanonicalJSON", "ReplicaStore", "MergeCore",
-                "HexEncoding", "Certificates", "Transport", "WireProtocol", "NoiseProtocol",
+                "AuditDomain", "AuditDocumentFormat", "AuditReplica", "AuditReport", "CentralNode", "FieldNode", "CanonicalJSON",
+                "ReplicaStore", "MergeCore", "HexEncoding", "Certificates", "Transport", "WireProtocol", "NoiseProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -103,13 +105,13 @@ let package = Package(
         .testTarget(name: "HexEncodingTests", dependencies: ["TestSupport", "HexEncoding"]),
         .testTarget(name: "CertificatesTests", dependencies: ["TestSupport", "Certificates", "CanonicalJSON", "HexEncoding"]),
         .testTarget(name: "AuditDomainTests", dependencies: ["TestSupport", "AuditDomain"]),
-        .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "CanonicalJSON"]),
+        .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditDocumentFormat", "CanonicalJSON"]),
         .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["TestSupport", "SQLiteKit"]),
         .testTarget(name: "ReplicaStoreTests", dependencies: ["TestSupport", "ReplicaStore", "MergeCore", "SQLiteKit"]),
         .testTarget(
             name: "AuditReplicaTests",
-            dependencies: ["TestSupport", "AuditReplica", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
+            dependencies: ["TestSupport", "AuditReplica", "AuditDocumentFormat", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]
         ),
         .testTarget(
             name: "CentralNodeTests",

@@ -10,6 +10,10 @@ extension Catalog {
         designation: "ISO/IEC 27001:2022",
         title: "Information security management system",
         certifiable: true,
+        // Annex A controls are chosen in the client's statement of applicability, which may
+        // exclude one with a justification; clauses 4–10 are the management system's mandatory
+        // requirements and are never excluded.
+        exclusions: .annexControls,
         items: [
             // Clauses 4–10: requirements of the management system.
             CatalogItem("4", "Organizational context"),

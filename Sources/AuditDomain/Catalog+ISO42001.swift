@@ -10,6 +10,10 @@ extension Catalog {
         designation: "ISO/IEC 42001:2023",
         title: "Artificial intelligence management system",
         certifiable: true,
+        // Annex A controls are chosen in the client's statement of applicability, which may
+        // exclude one with a justification; clauses 4–10 are the management system's mandatory
+        // requirements and are never excluded.
+        exclusions: .annexControls,
         items: [
             // Clauses 4–10: requirements of the management system.
             CatalogItem("4", "Organizational context"),

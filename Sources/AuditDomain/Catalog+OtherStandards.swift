@@ -15,6 +15,11 @@ extension Catalog {
         designation: "ISO/IEC 27701:2019",
         title: "Privacy information management extension to an ISMS",
         certifiable: true,
+        // Clause 5 extends the mandatory ISO/IEC 27001 clauses: never excluded. Clause 6 extends the
+        // ISO/IEC 27002 controls, whose applicability the statement of applicability decides, and
+        // clauses 7 and 8 are the guidance behind Annex A (controllers) and Annex B (processors):
+        // a client that is only a processor excludes the controller controls, and the reverse.
+        exclusions: .items(["6", "7", "8"]),
         items: [
             CatalogItem("5", "Privacy requirements added to the ISO/IEC 27001 clauses"),
             CatalogItem("5.1", "How the ISMS requirements extend to privacy"),
@@ -64,6 +69,15 @@ extension Catalog {
         designation: "ISO 9001:2015",
         title: "Quality management system",
         certifiable: true,
+        // Clause 4.3 lets a client determine a requirement not applicable only when that does not
+        // affect the conformity of its products and services, which in practice means operation
+        // requirements of clause 8 that the client has no activity for. At the catalog's level
+        // that is 8.3 (a client that designs nothing, such as a pure manufacturer to customer
+        // drawings). The other exclusions met in practice — 7.1.5.2 measurement traceability,
+        // 8.5.3 customer property, 8.5.5 post-delivery — sit inside 7.1 and 8.5, which as a
+        // whole always apply: the auditor records those items conform and notes the exclusion.
+        // Splitting 7.1 and 8.5 into subclauses would change the checklist of audits in flight.
+        exclusions: .items(["8.3"]),
         items: [
             CatalogItem("4", "Organizational context"),
             CatalogItem("4.1", "Internal and external issues affecting the organization"),
@@ -114,6 +128,9 @@ extension Catalog {
         designation: "ISO 22301:2019",
         title: "Business continuity management system",
         certifiable: true,
+        // Every clause 4–10 is a mandatory requirement of the business continuity management
+        // system: nothing is excluded.
+        exclusions: .none,
         items: [
             CatalogItem("4", "Organizational context"),
             CatalogItem("4.1", "Internal and external issues affecting the organization"),
@@ -164,6 +181,8 @@ extension Catalog {
         designation: "ISO/IEC 23894:2023",
         title: "Guidance on managing AI risk",
         certifiable: false,
+        // Guidance: it states no requirement, so any item may be found not to apply.
+        exclusions: .all,
         items: [
             CatalogItem("4", "Principles of AI risk management"),
 
@@ -192,6 +211,8 @@ extension Catalog {
         designation: "ISO 31000:2018",
         title: "Risk management guidelines",
         certifiable: false,
+        // Guidance: it states no requirement, so any item may be found not to apply.
+        exclusions: .all,
         items: [
             CatalogItem("4", "Principles of risk management"),
 
@@ -220,6 +241,8 @@ extension Catalog {
         designation: "ISO/IEC 22989:2022",
         title: "AI concepts and terminology",
         certifiable: false,
+        // Guidance: it states no requirement, so any item may be found not to apply.
+        exclusions: .all,
         items: [
             CatalogItem("5", "Core AI concepts"),
 
@@ -254,6 +277,8 @@ extension Catalog {
         designation: "ISO/IEC 23053:2022",
         title: "Framework for AI systems using machine learning",
         certifiable: false,
+        // Guidance: it states no requirement, so any item may be found not to apply.
+        exclusions: .all,
         items: [
             CatalogItem("5", "Overview of the framework"),
             CatalogItem("6", "Components of a machine learning system"),

@@ -10,10 +10,19 @@ public struct CatalogItem: Hashable, Sendable {
     public let number: String
     /// A short title written by the AuditSync team.
     public let title: String
+    /// Whether a client may exclude the item, so that `not-applicable` is a result its standard
+    /// permits (SPEC §2.1). Set from the standard's `Exclusions`, never item by item, so that a
+    /// standard's rule reads in one place.
+    public let excludable: Bool
 
     public init(_ number: String, _ title: String) {
+        self.init(number, title, excludable: false)
+    }
+
+    init(_ number: String, _ title: String, excludable: Bool) {
         self.number = number
         self.title = title
+        self.excludable = excludable
     }
 
     public var kind: Kind { number.hasPrefix("A.") ? .control : .clause }

@@ -20,5 +20,9 @@ public struct ChecklistItemID: Hashable, Comparable, Sendable, CustomStringConve
 
     public var description: String { "\(standard.rawValue)/\(number)" }
 
+    /// Whether the catalog lets a client exclude this item (`not-applicable`); false for an item
+    /// the catalog does not know, since nothing says it may be excluded.
+    public var isExcludable: Bool { Catalog.standard(standard)?.item(number)?.excludable ?? false }
+
     public static func < (lhs: ChecklistItemID, rhs: ChecklistItemID) -> Bool { lhs.description < rhs.description }
 }

@@ -17,6 +17,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     case removed(what: String, id: String)
     case notLead(auditor: String, audit: String)
     case auditFrozen(audit: String, reason: String)
+    case notExcludable(item: String, standard: String)
 
     public var description: String {
         switch self {
@@ -56,6 +57,9 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
             "only the lead auditor of \(audit) records its recommendation, and \(auditor) is not its lead"
         case .auditFrozen(let audit, let reason):
             "audit \(audit) is read-only (\(reason)); nothing more is written to it"
+        case .notExcludable(let item, let standard):
+            "\(item) cannot be not-applicable: \(standard) does not let a client exclude it, so a grant would fail; "
+                + "record conform, or nonconform with a finding (`field checklist` marks the items that may be excluded)"
         }
     }
 }

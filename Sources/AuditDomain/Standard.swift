@@ -11,14 +11,19 @@ public struct Standard: Sendable {
     /// checklists may use them, certificates never do.
     public let certifiable: Bool
     /// Every clause and control, in document order. Clauses first, then Annex A controls.
+    /// Each item's `excludable` follows `exclusions`.
     public let items: [CatalogItem]
+    /// Which items a client may exclude.
+    public let exclusions: Exclusions
 
-    public init(id: StandardID, designation: String, title: String, certifiable: Bool, items: [CatalogItem]) {
+    public init(id: StandardID, designation: String, title: String, certifiable: Bool, exclusions: Exclusions,
+                items: [CatalogItem]) {
         self.id = id
         self.designation = designation
         self.title = title
         self.certifiable = certifiable
-        self.items = items
+        self.exclusions = exclusions
+        self.items = items.map { CatalogItem($0.number, $0.title, excludable: exclusions.permits($0)) }
     }
 
     /// The items an auditor records a result for: every item with no sub-items.

@@ -1,3 +1,4 @@
+import AuditDocumentFormat
 import AuditDomain
 import CanonicalJSON
 import MergeCore
@@ -8,66 +9,45 @@ extension AuditReplica {
     /// order, conflicts included, nothing local to this replica. Replicas that hold the same
     /// records print identical bytes — the check that they converged.
     public func document(audit: String) throws -> JSONValue {
+        try auditDocument(audit: audit).json
+    }
+
+    /// The same document, typed.
+    public func auditDocument(audit: String) throws -> AuditDocument {
         let plan = try plan(of: audit)
         let scope = KeyScope(audit)
         let auditFields = try snapshot(entity: AuditSchema.Entity.audit, in: scope)[audit]
         let checklist = try checklist(audit: audit)
         let findings = try members(AuditSchema.Entity.finding, in: scope)
-        let evidence = try members(AuditSchema.Entity.evidence, in: scope)
-        let notes = try members(AuditSchema.Entity.note, in: scope)
         let removed = try [AuditSchema.Entity.finding, AuditSchema.Entity.evidence, AuditSchema.Entity.note]
             .flatMap { entity in
                 try snapshot(entity: entity, in: scope).values.filter { !$0.isPresent }
-                    .map { JSONValue.object(["entity": .string(entity), "id": .string(AuditSchema.member(ofKey: $0.key))]) }
+                    .map { AuditDocument.Removed(entity: entity, id: AuditSchema.member(ofKey: $0.key)) }
             }
+            // The order the document always had: by the member's JSON text, `{"entity":…,"id":…}`.
+            .sorted { ($0.entity, $0.id) < ($1.entity, $1.id) }
 
         typealias A = AuditSchema.AuditField
-        let recommendation: JSONValue = auditFields?.fields[A.recommendation].map { state in
-            [
-                "decision": .string(state.value.text ?? ""),
-                "note": .optional(auditFields?.text(A.recommendationNote)),
-                "by": .optional(auditFields?.text(A.recommendedBy)),
-                "at": .string(ISO8601.string(milliseconds: state.timestamp.milliseconds)),
-            ]
-        } ?? .null
+        let recommendation = auditFields?.fields[A.recommendation].map { state in
+            AuditDocument.Recommendation(decision: state.value.text ?? "", note: auditFields?.text(A.recommendationNote),
+                                         by: auditFields?.text(A.recommendedBy), at: Self.time(state.timestamp))
+        }
+        let planned = plan.plannedFrom == nil && plan.plannedTo == nil
+            ? nil : AuditDocument.Planned(from: plan.plannedFrom, to: plan.plannedTo)
 
-        return [
-            "audit": .string(plan.id),
-            "client": ["id": .string(plan.client), "name": .string(plan.clientName), "sites": .array(plan.sites.map(JSONValue.string))],
-            "kind": .string(plan.kind.rawValue),
-            "scope": .string(plan.scope),
-            "standards": .array(plan.standards.map { .string($0.rawValue) }),
-            "team": ["lead": .string(plan.lead), "auditors": .array(plan.auditors.map(JSONValue.string))],
-            "certificate": .optional(plan.certificate),
-            "planned": plan.plannedFrom == nil && plan.plannedTo == nil ? .null
-                : ["from": .optional(plan.plannedFrom), "to": .optional(plan.plannedTo)],
-            "earlier": .array(plan.earlier.map(JSONValue.string)),
-            "frozen": .optional(plan.frozen),
-            "checklist": .array(checklist.map(\.json)),
-            "findings": .array(findings.map { $0.json(fields: findingFields) }),
-            "evidence": .array(evidence.map { $0.json(fields: evidenceFields) }),
-            "notes": .array(notes.map { $0.json(fields: noteFields) }),
-            "removed": .array(removed.sorted { $0.encoded() < $1.encoded() }),
-            "recommendation": recommendation,
-            "conflicts": .array(try conflicts(audit: audit).map(\.json)),
-            "summary": summary(checklist: checklist, findings: findings),
-        ]
-    }
-
-    private var findingFields: [String] {
-        typealias F = AuditSchema.FindingField
-        return [F.item, F.grade, F.statement, F.status, F.response, F.acceptanceNote, F.verificationNote, F.note, F.raisedBy,
-                F.carriedFrom]
-    }
-
-    private var evidenceFields: [String] {
-        typealias F = AuditSchema.EvidenceField
-        return [F.sha256, F.name, F.size, F.finding, F.addedBy]
-    }
-
-    private var noteFields: [String] {
-        typealias F = AuditSchema.NoteField
-        return [F.item, F.text, F.by]
+        return AuditDocument(
+            audit: plan.id,
+            client: AuditDocument.Client(id: plan.client, name: plan.clientName, sites: plan.sites),
+            kind: plan.kind.rawValue, scope: plan.scope, standards: plan.standards.map(\.rawValue),
+            team: AuditDocument.Team(lead: plan.lead, auditors: plan.auditors),
+            certificate: plan.certificate, planned: planned, earlier: plan.earlier, frozen: plan.frozen,
+            checklist: checklist.map(\.documentEntry),
+            findings: findings.map(\.documentFinding),
+            evidence: try members(AuditSchema.Entity.evidence, in: scope).map(\.documentEvidence),
+            notes: try members(AuditSchema.Entity.note, in: scope).map(\.documentNote),
+            removed: removed, recommendation: recommendation,
+            conflicts: try conflicts(audit: audit).map(\.documentConflict),
+            summary: summary(checklist: checklist, findings: findings))
     }
 
     /// Present members of a collection, by id.
@@ -75,62 +55,73 @@ extension AuditReplica {
         try snapshot(entity: entity, in: scope).values.filter(\.isPresent).sorted { $0.key < $1.key }
     }
 
-    private func summary(checklist: [ChecklistLine], findings: [EntitySnapshot]) -> JSONValue {
-        var results: [String: JSONValue] = [:]
+    private func summary(checklist: [ChecklistLine], findings: [EntitySnapshot]) -> AuditDocument.Summary {
+        var results: [String: Int] = [:]
         for result in ChecklistResult.allCases {
-            results[result.rawValue] = .int(checklist.filter { $0.result == result }.count)
+            results[result.rawValue] = checklist.filter { $0.result == result }.count
         }
-        var byStatus: [String: JSONValue] = [:]
+        var byStatus: [String: Int] = [:]
         for status in FindingStatus.allCases {
-            byStatus[status.rawValue] = .int(findings.filter { $0.text(AuditSchema.FindingField.status) == status.rawValue }.count)
+            byStatus[status.rawValue] = findings.filter { $0.text(AuditSchema.FindingField.status) == status.rawValue }.count
         }
-        return ["items": .int(checklist.count), "results": .object(results), "findings": .object(byStatus)]
+        return AuditDocument.Summary(items: checklist.count, results: results, findings: byStatus)
+    }
+
+    static func time(_ timestamp: Timestamp) -> String {
+        ISO8601.string(milliseconds: timestamp.milliseconds)
     }
 }
 
 extension ChecklistLine {
-    /// The line as the audit document's `checklist` holds it (commands print the same shape).
-    public var json: JSONValue {
-        [
-            "item": .string(item.description),
-            "title": .string(title),
-            "result": .string(result.rawValue),
-            "note": .optional(note),
-            "by": .optional(recordedBy),
-            "at": recorded.map { .string(ISO8601.string(milliseconds: $0.milliseconds)) } ?? .null,
-        ]
+    var documentEntry: AuditDocument.ChecklistEntry {
+        AuditDocument.ChecklistEntry(item: item.description, title: title, result: result.rawValue, note: note, by: recordedBy,
+                                     at: recorded.map(AuditReplica.time))
     }
+
+    /// The line as the audit document's `checklist` holds it (commands print the same shape).
+    public var json: JSONValue { documentEntry.json }
 }
 
 extension EntitySnapshot {
-    /// `id`, the listed fields (null when never written), and when the member was last changed.
-    func json(fields names: [String]) -> JSONValue {
-        var object: [String: JSONValue] = ["id": .string(AuditSchema.member(ofKey: key))]
-        for name in names { object[name] = fields[name].map { $0.value.json } ?? .null }
-        if let latest = fields.values.map(\.timestamp).max() {
-            object["updated"] = .string(ISO8601.string(milliseconds: latest.milliseconds))
-        }
-        return .object(object)
+    /// When the member was last changed: the latest stamp of any of its fields.
+    private var updated: String? { fields.values.map(\.timestamp).max().map(AuditReplica.time) }
+
+    var documentFinding: AuditDocument.Finding {
+        typealias F = AuditSchema.FindingField
+        return AuditDocument.Finding(
+            id: AuditSchema.member(ofKey: key), item: text(F.item), grade: text(F.grade), statement: text(F.statement),
+            status: text(F.status), response: text(F.response), acceptanceNote: text(F.acceptanceNote),
+            verificationNote: text(F.verificationNote), note: text(F.note), raisedBy: text(F.raisedBy),
+            carriedFrom: text(F.carriedFrom), updated: updated)
+    }
+
+    var documentEvidence: AuditDocument.Evidence {
+        typealias F = AuditSchema.EvidenceField
+        let size: Int? = if case .int(let bytes)? = fields[F.size]?.value { Int(bytes) } else { nil }
+        return AuditDocument.Evidence(id: AuditSchema.member(ofKey: key), sha256: text(F.sha256), name: text(F.name), size: size,
+                                      finding: text(F.finding), addedBy: text(F.addedBy), updated: updated)
+    }
+
+    var documentNote: AuditDocument.Note {
+        typealias F = AuditSchema.NoteField
+        return AuditDocument.Note(id: AuditSchema.member(ofKey: key), item: text(F.item), text: text(F.text), by: text(F.by),
+                                  updated: updated)
     }
 }
 
 extension AuditConflict {
-    /// The entry of the audit document's `conflicts` (commands print the same shape).
-    public var json: JSONValue {
-        [
-            "entity": .string(entity),
-            "id": .string(member),
-            "field": .string(field),
-            "winner": winner.conflictJSON,
-            "concurrent": .array(losers.map(\.conflictJSON)),
-        ]
+    var documentConflict: AuditDocument.Conflict {
+        AuditDocument.Conflict(entity: entity, id: member, field: field, winner: winner.documentWrite,
+                               concurrent: losers.map(\.documentWrite))
     }
+
+    /// The entry of the audit document's `conflicts` (commands print the same shape).
+    public var json: JSONValue { documentConflict.json }
 }
 
 extension MergeRecord {
-    var conflictJSON: JSONValue {
-        ["value": value.json, "at": .string(ISO8601.string(milliseconds: timestamp.milliseconds)), "node": .string(origin.hex),
-         "stamp": .string(timestamp.description)]
+    var documentWrite: AuditDocument.Write {
+        AuditDocument.Write(value: value.json, at: AuditReplica.time(timestamp), node: origin.hex, stamp: timestamp.description)
     }
 }
 

@@ -27,6 +27,7 @@ extension AuditReplica {
     @discardableResult
     public func addFinding(audit: String, item: String, grade: FindingGrade, statement: String,
                            evidenceFiles: [URL] = []) throws -> String {
+        _ = try writablePlan(of: audit)
         let itemID = try checklistItem(item, in: audit)
         try requireText(statement, "finding statement")
         let id = MemberID.make(prefix: "F")
@@ -54,6 +55,7 @@ extension AuditReplica {
     public func updateFinding(_ finding: String, _ update: FindingUpdate) throws {
         guard !update.isEmpty else { throw DomainError.emptyText(what: "update (give --grade, --statement, --status or --note)") }
         let audit = try auditOfFinding(finding)
+        _ = try writablePlan(of: audit)
         let key = AuditSchema.memberKey(audit: audit, member: finding)
         guard let current = try snapshot(entity: AuditSchema.Entity.finding, in: KeyScope(audit))[key] else {
             throw DomainError.unknownFinding(finding)
@@ -99,7 +101,7 @@ extension AuditReplica {
     /// Attaches an evidence file to an audit, or to one of its findings. Returns the evidence id.
     @discardableResult
     public func addEvidence(audit: String, finding: String?, file: URL) throws -> String {
-        _ = try plan(of: audit)
+        _ = try writablePlan(of: audit)
         if let finding, try auditOfFinding(finding) != audit { throw DomainError.unknownFinding(finding) }
         let blob = try evidence.add(fileAt: file)
         return try recordEvidence(audit: audit, finding: finding, name: file.lastPathComponent, blob: blob)

@@ -35,11 +35,18 @@ extension AuditReplica {
     /// Records the result of one checklist item. `not-applicable` needs a justification note.
     /// The note is written with every result, absent as null: a justification written for an
     /// earlier result must not stay beside a new one it does not explain.
+    /// `not-applicable` is refused on an item the catalog does not let a client exclude: the grant
+    /// would fail on it, so the auditor hears it on site rather than at the decision.
     public func recordResult(audit: String, item: String, result: ChecklistResult, note: String?) throws {
+        _ = try writablePlan(of: audit)
         let itemID = try checklistItem(item, in: audit)
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if result.needsJustification && (note ?? "").isEmpty {
             throw DomainError.missingJustification(item: itemID.description)
+        }
+        if result == .notApplicable && !itemID.isExcludable {
+            throw DomainError.notExcludable(item: itemID.description,
+                                            standard: Catalog.standard(itemID.standard)?.designation ?? itemID.standard.rawValue)
         }
         typealias F = AuditSchema.ItemField
         let key = AuditSchema.memberKey(audit: audit, member: itemID.description)
@@ -53,7 +60,7 @@ extension AuditReplica {
     /// Adds a note to the audit, optionally about one checklist item. Returns the note's id.
     @discardableResult
     public func addNote(audit: String, item: String?, text: String) throws -> String {
-        _ = try plan(of: audit)
+        _ = try writablePlan(of: audit)
         let itemID = try item.map { try checklistItem($0, in: audit) }
         try requireText(text, "note")
         let id = MemberID.make(prefix: "N")
@@ -76,7 +83,7 @@ extension AuditReplica {
 
     /// Records the lead auditor's recommendation to the certification decision maker.
     public func recommend(audit: String, _ recommendation: Recommendation, note: String?) throws {
-        let plan = try plan(of: audit)
+        let plan = try writablePlan(of: audit)
         guard plan.lead == actor else { throw DomainError.notLead(auditor: actor, audit: audit) }
         typealias F = AuditSchema.AuditField
         let entity = AuditSchema.Entity.audit
@@ -103,6 +110,7 @@ extension AuditReplica {
 
     /// Writes a tombstone for a collection member that this replica shows as present.
     func removeMember(entity: String, audit: String, id: String, unknown: (String) -> DomainError) throws {
+        _ = try writablePlan(of: audit)
         let key = AuditSchema.memberKey(audit: audit, member: id)
         guard let member = try snapshot(entity: entity, in: KeyScope(audit))[key] else { throw unknown(id) }
         guard member.isPresent else { throw DomainError.removed(what: entity, id: id) }

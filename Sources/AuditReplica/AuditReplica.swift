@@ -55,6 +55,15 @@ public final class AuditReplica {
         }
     }
 
+    /// The audit's plan, or `auditFrozen` when it takes no more writes. Operations ask first,
+    /// before anything else they do, so a refused change leaves nothing behind — not even an
+    /// evidence file copied in for it — and the auditor reads why before any other complaint.
+    func writablePlan(of audit: String) throws -> AuditPlan {
+        let plan = try plan(of: audit)
+        if let reason = plan.frozen { throw DomainError.auditFrozen(audit: audit, reason: reason) }
+        return plan
+    }
+
     /// Writes the fields of one change as this node, unless an audit they belong to is frozen
     /// (decided, or followed up by a later audit): its record takes no more writes, here as at
     /// the central, which would refuse them anyway.

@@ -1,6 +1,8 @@
 extension HTMLReport {
-    /// The page's only styling, inline: readable on screen, A4 with repeated table headers and
-    /// unbroken findings on paper. No fonts, images or anything else is fetched.
+    /// The page's only styling, inline: readable on screen, A4 with repeated table headers,
+    /// unbroken findings and page numbers on paper. No fonts, images or anything else is fetched.
+    /// Identifiers (`.id`) never break: `iso27001:2022/A.8.34` split over two lines reads as two
+    /// items, so the title column wraps instead.
     static let style = """
         :root { color-scheme: light; }
         body { margin: 0; background: #fff; color: #1a1a1a;
@@ -21,6 +23,7 @@ extension HTMLReport {
         th { background: #eef1f5; }
         .num { text-align: right; font-variant-numeric: tabular-nums; }
         td, dd { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .id { white-space: nowrap; overflow-wrap: normal; }
         tr.total td { font-weight: 600; }
         .digest { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85em; }
         .r-conform { color: #1b5e20; }
@@ -37,7 +40,8 @@ extension HTMLReport {
         article.g-improvement { border-left-color: #2e7d32; }
         footer { margin-top: 2rem; padding-top: .5rem; border-top: 1px solid #ddd; color: #666; font-size: .85em; }
         @media print {
-          @page { size: A4; margin: 18mm 15mm; }
+          @page { size: A4; margin: 18mm 15mm;
+            @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #666; } }
           body { font-size: 10pt; }
           main { max-width: none; padding: 0; }
           h2, h3 { break-after: avoid; }

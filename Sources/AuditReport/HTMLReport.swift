@@ -1,3 +1,4 @@
+import AuditDocumentFormat
 import CanonicalJSON
 import HexEncoding
 
@@ -5,8 +6,12 @@ import HexEncoding
 /// fetched (its Content-Security-Policy forbids both). Every text from the audit is escaped, and
 /// the classes that colour results and grades come from fixed tables, never from the audit's text.
 public enum HTMLReport {
-    public static func render(_ document: JSONValue) -> String {
-        let content = ReportContent(document)
+    public static func render(_ document: JSONValue, context: ReportContext = ReportContext()) -> String {
+        render(AuditDocument(json: document), context: context)
+    }
+
+    public static func render(_ document: AuditDocument, context: ReportContext = ReportContext()) -> String {
+        let content = ReportContent(document, context: context)
         var body = ""
         body += "<h1>Audit report \(escape(content.audit))</h1>\n"
         let subtitle = [content.clientName, content.kind.map { "\(ReportWording.kind($0)) audit" }].compactMap { $0 }
@@ -15,8 +20,8 @@ public enum HTMLReport {
             body += "<p class=\"alert\" role=\"alert\"><strong>⚠ \(escape(ReportWording.unresolvedTitle)).</strong> "
                 + "\(escape(ReportWording.conflictWarning(content.conflicts.count)))</p>\n"
         }
-        body += overview(content) + summary(content) + recommendation(content) + findings(content) + checklist(content)
-            + notes(content) + evidence(content) + conflicts(content)
+        body += overview(content) + summary(content) + decision(content) + recommendation(content) + followUp(content)
+            + findings(content) + checklist(content) + notes(content) + evidence(content) + conflicts(content)
         body += "<footer>\(escape(ReportWording.footer))</footer>\n"
 
         return HTMLText.page(title: title(content), style: style, main: body)
@@ -30,12 +35,17 @@ public enum HTMLReport {
 
     private static func overview(_ content: ReportContent) -> String {
         section("Audit", facts([
+            ("Certification body", text(content.body)),
             ("Client", text(ReportWording.client(content))),
             ("Sites", list(content.sites)),
             ("Scope", text(content.scope)),
             ("Audit kind", text(ReportWording.kind(content.kind))),
+            ("Planned", text(content.planned ?? ReportWording.notPlanned)),
             ("Standards", list(content.standards.map(ReportWording.standard))),
-            ("Team", text(ReportWording.team(lead: content.lead, auditors: content.auditors))),
+            ("Team", list(ReportWording.team(content))),
+            ("Certificate", text(content.certificate ?? ReportWording.noCertificate)),
+            ("Earlier audits", content.earlier.isEmpty ? text(ReportWording.noEarlierAudits) : ids(content.earlier)),
+            ("Record", text(ReportWording.record(content))),
             ("Latest recorded change", text(content.latestChange.map(ReportWording.time) ?? "nothing recorded yet")),
         ]))
     }
@@ -82,6 +92,36 @@ public enum HTMLReport {
         ]))
     }
 
+    private static func decision(_ content: ReportContent) -> String {
+        guard let decision = content.decision else {
+            return section(ReportWording.decisionTitle, "<p>\(escape(ReportWording.noDecision(content)))</p>\n")
+        }
+        var rows: [(String, String)] = [
+            ("Decision", text(ReportWording.outcome(decision))),
+            ("Decided by", text("\(content.person(decision.reviewer)), reviewer")),
+            ("Decided at", text(ReportWording.time(decision.decidedAt))),
+        ]
+        if let reason = decision.reason { rows.append(("Reason", text(reason))) }
+        if let certificate = decision.certificate { rows.append(("Certificate", "<span class=\"id\">\(escape(certificate))</span>")) }
+        rows.append(("Audit document SHA-256", "<span class=\"digest\">\(escape(decision.documentSHA256 ?? "—"))</span>"))
+        return section(ReportWording.decisionTitle, facts(rows))
+    }
+
+    private static func followUp(_ content: ReportContent) -> String {
+        guard !content.carried.isEmpty else {
+            return section(ReportWording.followUpTitle, "<p>\(escape(ReportWording.noCarriedFindings))</p>\n")
+        }
+        var html = "<table>\n<thead><tr><th>Finding</th><th>Follows up</th><th>Grade</th><th>Status</th><th>Item</th>"
+            + "</tr></thead>\n<tbody>\n"
+        for finding in content.carried {
+            html += "<tr><td class=\"id\">\(escape(finding.id))</td><td class=\"id\">\(escape(finding.carriedFrom ?? ""))</td>"
+                + "<td>\(escape(ReportWording.grade(finding.grade)))</td>"
+                + cell(finding.status, conflicted: finding.conflicted.contains("status"))
+                + "<td class=\"id\">\(escape(finding.item ?? "—"))</td></tr>\n"
+        }
+        return section(ReportWording.followUpTitle, html + "</tbody>\n</table>\n")
+    }
+
     private static func findings(_ content: ReportContent) -> String {
         guard !content.findings.isEmpty else { return section("Findings", "<p>No findings raised.</p>\n") }
         var html = ""
@@ -119,7 +159,7 @@ public enum HTMLReport {
             html += "<table class=\"checklist\">\n<thead><tr><th>Item</th><th>Title</th><th>Result</th><th>Note</th>"
                 + "<th>Recorded by</th><th>Recorded at</th></tr></thead>\n<tbody>\n"
             for item in group.items {
-                html += "<tr><td>\(escape(item.id))</td><td>\(escape(item.title))</td>"
+                html += "<tr><td class=\"id\">\(escape(item.id))</td><td>\(escape(item.title))</td>"
                     + cell(item.result, conflicted: item.conflicted.contains("result"), classes: resultClass(item.result))
                     + cell(item.note, conflicted: item.conflicted.contains("note"))
                     + cell(item.by, conflicted: item.conflicted.contains("by"))
@@ -135,7 +175,7 @@ public enum HTMLReport {
         var html = "<table>\n<thead><tr><th>Note</th><th>About</th><th>By</th><th>Last changed</th></tr></thead>\n<tbody>\n"
         for note in content.notes {
             html += "<tr>" + cell(note.text, conflicted: note.conflicted.contains("text"))
-                + "<td>\(escape(note.item ?? "the audit"))</td><td>\(escape(note.by ?? "—"))</td>"
+                + "<td class=\"id\">\(escape(note.item ?? "the audit"))</td><td>\(escape(note.by ?? "—"))</td>"
                 + "<td>\(escape(ReportWording.time(note.updated)))</td></tr>\n"
         }
         return section("Notes", html + "</tbody>\n</table>\n")
@@ -184,6 +224,11 @@ public enum HTMLReport {
 
     private static func list(_ values: [String]) -> String {
         values.isEmpty ? "—" : "<ul>" + values.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+    }
+
+    /// Identifiers, each kept on one line.
+    private static func ids(_ values: [String]) -> String {
+        "<ul>" + values.map { "<li class=\"id\">\(escape($0))</li>" }.joined() + "</ul>"
     }
 
     /// A table cell: escaped text (empty when nil), shaded and flagged when in conflict.

@@ -1,3 +1,4 @@
+import AuditDocumentFormat
 import CanonicalJSON
 
 /// The audit report as GitHub-flavoured Markdown: headings, lists, and tables for the checklist.
@@ -6,8 +7,12 @@ import CanonicalJSON
 /// become `\|` and `<br>`) nor turn into markup, a link or raw HTML. User text never starts a
 /// line — it follows a list marker, a label or a cell separator — so it cannot open a block.
 public enum MarkdownReport {
-    public static func render(_ document: JSONValue) -> String {
-        let content = ReportContent(document)
+    public static func render(_ document: JSONValue, context: ReportContext = ReportContext()) -> String {
+        render(AuditDocument(json: document), context: context)
+    }
+
+    public static func render(_ document: AuditDocument, context: ReportContext = ReportContext()) -> String {
+        let content = ReportContent(document, context: context)
         var out = MarkdownWriter()
         out.line("# Audit report \(escape(content.audit))")
         if !content.conflicts.isEmpty {
@@ -16,7 +21,9 @@ public enum MarkdownReport {
         }
         overview(content, &out)
         summary(content, &out)
+        decision(content, &out)
         recommendation(content, &out)
+        followUp(content, &out)
         findings(content, &out)
         checklist(content, &out)
         notes(content, &out)
@@ -33,12 +40,17 @@ public enum MarkdownReport {
 
     private static func overview(_ content: ReportContent, _ out: inout MarkdownWriter) {
         out.heading(2, "Audit")
+        out.item("Certification body", content.body)
         out.item("Client", ReportWording.client(content))
         out.item("Sites", nil, list: content.sites)
         out.item("Scope", content.scope)
         out.item("Audit kind", ReportWording.kind(content.kind))
+        out.item("Planned", content.planned ?? ReportWording.notPlanned)
         out.item("Standards", nil, list: content.standards.map(ReportWording.standard))
-        out.item("Team", ReportWording.team(lead: content.lead, auditors: content.auditors))
+        out.item("Team", nil, list: ReportWording.team(content))
+        out.item("Certificate", content.certificate ?? ReportWording.noCertificate)
+        out.item("Earlier audits", content.earlier.isEmpty ? ReportWording.noEarlierAudits : nil, list: content.earlier)
+        out.item("Record", ReportWording.record(content))
         out.item("Latest recorded change", content.latestChange.map(ReportWording.time) ?? "nothing recorded yet")
     }
 
@@ -76,6 +88,32 @@ public enum MarkdownReport {
         out.item("Recorded at", ReportWording.time(recommendation.at))
     }
 
+    private static func decision(_ content: ReportContent, _ out: inout MarkdownWriter) {
+        out.heading(2, ReportWording.decisionTitle)
+        guard let decision = content.decision else {
+            out.line(escape(ReportWording.noDecision(content)))
+            return
+        }
+        out.item("Decision", ReportWording.outcome(decision))
+        out.item("Decided by", "\(content.person(decision.reviewer)), reviewer")
+        out.item("Decided at", ReportWording.time(decision.decidedAt))
+        if let reason = decision.reason { out.item("Reason", reason) }
+        if let certificate = decision.certificate { out.item("Certificate", certificate) }
+        out.item("Audit document SHA-256", nil, raw: [code(decision.documentSHA256 ?? "—")])
+    }
+
+    private static func followUp(_ content: ReportContent, _ out: inout MarkdownWriter) {
+        out.heading(2, ReportWording.followUpTitle)
+        guard !content.carried.isEmpty else {
+            out.line(escape(ReportWording.noCarriedFindings))
+            return
+        }
+        out.table(["Finding", "Follows up", "Grade", "Status", "Item"], alignRight: [], content.carried.map { finding in
+            [escape(finding.id), escape(finding.carriedFrom ?? ""), escape(ReportWording.grade(finding.grade)),
+             cell(finding.status, conflicted: finding.conflicted.contains("status")), escape(finding.item ?? "—")]
+        })
+    }
+
     private static func findings(_ content: ReportContent, _ out: inout MarkdownWriter) {
         out.heading(2, "Findings")
         if content.findings.isEmpty { out.line("No findings raised.") }
@@ -83,6 +121,7 @@ public enum MarkdownReport {
             out.heading(3, ReportWording.heading(finding))
             let conflicted = finding.conflicted
             out.item("Item", ReportWording.item(finding), conflicted: conflicted.contains("item"))
+            if let origin = finding.carriedFrom { out.item("Follows up", origin) }
             out.item("Grade", finding.grade, conflicted: conflicted.contains("grade"))
             out.item("Status", finding.status, conflicted: conflicted.contains("status"))
             out.item("Statement", finding.statement, conflicted: conflicted.contains("statement"))

@@ -1,10 +1,11 @@
+import AuditDocumentFormat
 import AuditDomain
 import CanonicalJSON
 
-/// What a report says, read once from the canonical audit document; the renderers only lay it
-/// out. A member that is missing or of the wrong type reads as absent, so any document renders.
-/// Nothing here depends on when or where the report is made: the same document gives the same
-/// content.
+/// What a report says, read once from the audit document and the report's context; the
+/// renderers only lay it out. `AuditDocument(json:)` reads any document leniently, so any
+/// document renders. Nothing here depends on when the report is made: the same document and
+/// context give the same content.
 struct ReportContent {
     struct StandardLine {
         let id: String
@@ -48,6 +49,8 @@ struct ReportContent {
         let verificationNote: String?
         let note: String?
         let raisedBy: String?
+        /// On a carried finding: the earlier audit's finding it follows up.
+        let carriedFrom: String?
         let updated: String?
         let evidence: [Evidence]
         let conflicted: Set<String>
@@ -91,6 +94,14 @@ struct ReportContent {
         let count: Int
     }
 
+    /// Someone on the audit, with the role they hold on it.
+    struct Member {
+        let id: String
+        /// nil when the node making the report does not know it.
+        let name: String?
+        let lead: Bool
+    }
+
     let audit: String
     let clientID: String?
     let clientName: String?
@@ -100,6 +111,18 @@ struct ReportContent {
     let standards: [StandardLine]
     let lead: String?
     let auditors: [String]
+    /// The team, lead first, with names where known.
+    let team: [Member]
+    /// The certification body's name, when known.
+    let body: String?
+    /// `2027-03-01 to 2027-03-03`; nil when nothing was planned.
+    let planned: String?
+    let certificate: String?
+    let earlier: [String]
+    /// Why the audit takes no more writes; nil while open.
+    let frozen: String?
+    let knowsDecisions: Bool
+    let decision: ReportContext.Decision?
     let items: [Item]
     /// Most serious grade first, then by id.
     let findings: [Finding]
@@ -112,53 +135,65 @@ struct ReportContent {
     let removed: [String]
     /// The latest time the document records for any write; nil when nothing was recorded yet.
     let latestChange: String?
+    private let names: [String: String]
 
-    init(_ document: JSONValue) {
-        audit = Self.text(document["audit"]) ?? "(unknown audit)"
-        clientID = Self.text(document["client"]?["id"])
-        clientName = Self.text(document["client"]?["name"])
-        sites = Self.texts(document["client"]?["sites"])
-        kind = Self.text(document["kind"])
-        scope = Self.text(document["scope"])
-        standards = Self.texts(document["standards"]).map { id in
+    init(_ document: AuditDocument, context: ReportContext = ReportContext()) {
+        audit = document.audit.nonEmpty ?? "(unknown audit)"
+        clientID = document.client.id.nonEmpty
+        clientName = document.client.name.nonEmpty
+        sites = document.client.sites
+        kind = document.kind.nonEmpty
+        scope = document.scope.nonEmpty
+        standards = document.standards.map { id in
             let entry = Catalog.standard(StandardID(id))
             return StandardLine(id: id, designation: entry?.designation ?? id, title: entry?.title, certifiable: entry?.certifiable)
         }
-        let lead = Self.text(document["team"]?["lead"])
+        let lead = document.team.lead.nonEmpty
         self.lead = lead
-        auditors = Self.texts(document["team"]?["auditors"]).filter { $0 != lead }
+        auditors = document.team.auditors.filter { $0 != lead }
+        names = context.names
+        team = (lead.map { [Member(id: $0, name: context.names[$0], lead: true)] } ?? [])
+            + auditors.map { Member(id: $0, name: context.names[$0], lead: false) }
+        body = context.body?.nonEmpty
+        planned = document.planned.flatMap { planned in
+            switch (planned.from, planned.to) {
+            case let (from?, to?): from == to ? from : "\(from) to \(to)"
+            case let (from?, nil): "from \(from)"
+            case let (nil, to?): "until \(to)"
+            case (nil, nil): nil
+            }
+        }
+        earlier = document.earlier
+        frozen = document.frozen
+        knowsDecisions = context.knowsDecisions
+        decision = context.decision
+        certificate = context.decision?.certificate ?? context.certificate ?? document.certificate
 
-        let conflicts = (document["conflicts"]?.elements ?? []).map(Self.conflict)
+        let conflicts = document.conflicts.map(Self.conflict)
         self.conflicts = conflicts
         var conflictedFields: [String: Set<String>] = [:]
         for conflict in conflicts { conflictedFields["\(conflict.entity)\u{0}\(conflict.member)", default: []].insert(conflict.field) }
         func conflicted(_ entity: String, _ member: String) -> Set<String> { conflictedFields["\(entity)\u{0}\(member)"] ?? [] }
 
-        items = (document["checklist"]?.elements ?? []).map { line in
-            let id = Self.text(line["item"]) ?? ""
-            return Item(id: id, standard: id.split(separator: "/", maxSplits: 1).first.map(String.init) ?? "",
-                        title: Self.text(line["title"]) ?? "", result: Self.text(line["result"]) ?? ChecklistResult.notAudited.rawValue,
-                        note: Self.text(line["note"]), by: Self.text(line["by"]), at: Self.text(line["at"]),
-                        conflicted: conflicted("item", id))
+        items = document.checklist.map { line in
+            Item(id: line.item, standard: line.item.split(separator: "/", maxSplits: 1).first.map(String.init) ?? "",
+                 title: line.title, result: line.result, note: line.note, by: line.by, at: line.at,
+                 conflicted: conflicted("item", line.item))
         }
         let titles = Dictionary(items.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
 
-        let evidence = (document["evidence"]?.elements ?? []).map { file in
-            Evidence(id: Self.text(file["id"]) ?? "", name: Self.text(file["name"]) ?? "(unnamed file)",
-                     sha256: Self.text(file["sha256"]), size: file["size"].flatMap(Self.int), finding: Self.text(file["finding"]),
-                     addedBy: Self.text(file["added_by"]))
+        let evidence = document.evidence.map { file in
+            Evidence(id: file.id, name: file.name ?? "(unnamed file)", sha256: file.sha256, size: file.size, finding: file.finding,
+                     addedBy: file.addedBy)
         }
         let gradeOrder = FindingGrade.allCases.map(\.rawValue)
-        findings = (document["findings"]?.elements ?? []).map { finding in
-            let id = Self.text(finding["id"]) ?? ""
-            let item = Self.text(finding["item"])
-            return Finding(
-                id: id, item: item, itemTitle: item.flatMap { titles[$0] }, grade: Self.text(finding["grade"]),
-                status: Self.text(finding["status"]), statement: Self.text(finding["statement"]),
-                response: Self.text(finding["response"]), acceptanceNote: Self.text(finding["acceptance_note"]),
-                verificationNote: Self.text(finding["verification_note"]), note: Self.text(finding["note"]),
-                raisedBy: Self.text(finding["raised_by"]), updated: Self.text(finding["updated"]),
-                evidence: evidence.filter { $0.finding == id }, conflicted: conflicted("finding", id))
+        findings = document.findings.map { finding in
+            Finding(
+                id: finding.id, item: finding.item, itemTitle: finding.item.flatMap { titles[$0] }, grade: finding.grade,
+                status: finding.status, statement: finding.statement, response: finding.response,
+                acceptanceNote: finding.acceptanceNote, verificationNote: finding.verificationNote, note: finding.note,
+                raisedBy: finding.raisedBy, carriedFrom: finding.carriedFrom, updated: finding.updated,
+                evidence: evidence.filter { $0.finding == finding.id }, conflicted: conflicted("finding", finding.id))
         }.sorted { lhs, rhs in
             let left = lhs.grade.flatMap { gradeOrder.firstIndex(of: $0) } ?? gradeOrder.count
             let right = rhs.grade.flatMap { gradeOrder.firstIndex(of: $0) } ?? gradeOrder.count
@@ -167,27 +202,30 @@ struct ReportContent {
         let shown = Set(findings.map(\.id))
         otherEvidence = evidence.filter { file in file.finding.map { !shown.contains($0) } ?? true }
 
-        notes = (document["notes"]?.elements ?? []).map { note in
-            let id = Self.text(note["id"]) ?? ""
-            return Note(id: id, text: Self.text(note["text"]) ?? "", item: Self.text(note["item"]), by: Self.text(note["by"]),
-                        updated: Self.text(note["updated"]), conflicted: conflicted("note", id))
+        notes = document.notes.map { note in
+            Note(id: note.id, text: note.text ?? "", item: note.item, by: note.by, updated: note.updated,
+                 conflicted: conflicted("note", note.id))
         }
-        recommendation = document["recommendation"].flatMap { value in
-            guard let decision = Self.text(value["decision"]) else { return nil }
-            return Recommendation(decision: decision, note: Self.text(value["note"]), by: Self.text(value["by"]),
-                                  at: Self.text(value["at"]), conflicted: conflicted("audit", Self.text(document["audit"]) ?? ""))
+        recommendation = document.recommendation.map { value in
+            Recommendation(decision: value.decision, note: value.note, by: value.by, at: value.at.nonEmpty,
+                           conflicted: conflicted("audit", document.audit))
         }
-        removed = (document["removed"]?.elements ?? []).compactMap { member in
-            guard let entity = Self.text(member["entity"]), let id = Self.text(member["id"]) else { return nil }
-            return "\(entity) \(id)"
-        }
+        removed = document.removed.map { "\($0.entity) \($0.id)" }
 
         let times = items.compactMap(\.at) + findings.compactMap(\.updated) + notes.compactMap(\.updated)
-            + (document["evidence"]?.elements ?? []).compactMap { Self.text($0["updated"]) }
+            + document.evidence.compactMap(\.updated)
             + [recommendation?.at].compactMap { $0 }
             + conflicts.flatMap { [$0.kept.at] + $0.concurrent.map(\.at) }.compactMap { $0 }
         latestChange = times.max()
     }
+
+    /// `Alice Martin (alice)`, or the id alone where the name is not known here.
+    func person(_ id: String) -> String {
+        names[id].map { "\($0) (\(id))" } ?? id
+    }
+
+    /// Findings that follow up a finding of an earlier audit, in the order of `findings`.
+    var carried: [Finding] { findings.filter { $0.carriedFrom != nil } }
 
     // MARK: Summary
 
@@ -236,37 +274,18 @@ struct ReportContent {
 
     // MARK: Reading the document
 
-    private static func text(_ value: JSONValue?) -> String? {
-        switch value {
-        case .string(let text): text
-        case .int(let number): String(number)
-        case .double(let number): String(number)
-        case .bool(let flag): String(flag)
-        case .null, .array, .object, nil: nil
-        }
+    private static func conflict(_ value: AuditDocument.Conflict) -> Conflict {
+        Conflict(entity: value.entity, member: value.id, field: value.field, kept: write(value.winner),
+                 concurrent: value.concurrent.map(write))
     }
 
-    private static func texts(_ value: JSONValue?) -> [String] {
-        (value?.elements ?? []).compactMap { text($0) }
-    }
-
-    private static func int(_ value: JSONValue) -> Int? {
-        if case .int(let number) = value { return number }
-        return nil
-    }
-
-    private static func conflict(_ value: JSONValue) -> Conflict {
-        Conflict(entity: text(value["entity"]) ?? "", member: text(value["id"]) ?? "", field: text(value["field"]) ?? "",
-                 kept: write(value["winner"]), concurrent: (value["concurrent"]?.elements ?? []).map { write($0) })
-    }
-
-    private static func write(_ value: JSONValue?) -> Write {
-        let shown: String = switch value?["value"] {
+    private static func write(_ value: AuditDocument.Write) -> Write {
+        let shown: String = switch value.value {
         case .string(let text): "\"\(text)\""
-        case .null, nil: "(no value)"
-        case let other?: other.encoded(pretty: false)
+        case .null: "(no value)"
+        case let other: other.encoded(pretty: false)
         }
-        return Write(value: shown, node: text(value?["node"]), at: text(value?["at"]))
+        return Write(value: shown, node: value.node.nonEmpty, at: value.at.nonEmpty)
     }
 
     private static func order(_ values: [String], known: [String]) -> [String] {
@@ -276,4 +295,9 @@ struct ReportContent {
     private static func tally(_ values: [String], order known: [String]) -> [Tally] {
         order(values, known: known).map { label in Tally(label: label, count: values.filter { $0 == label }.count) }
     }
+}
+
+extension String {
+    /// nil for empty text: a document member read leniently as "" was absent.
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -102,11 +102,36 @@ enum ReportWording {
         return text
     }
 
-    /// `alice (lead), bob`.
-    static func team(lead: String?, auditors: [String]) -> String {
-        let members = (lead.map { ["\($0) (lead)"] } ?? []) + auditors
-        return members.isEmpty ? "—" : members.joined(separator: ", ")
+    /// `Alice Martin (alice), lead auditor`, one per member, lead first; ids where names are not known.
+    static func team(_ content: ReportContent) -> [String] {
+        content.team.map { member in
+            (member.name.map { "\($0) (\(member.id))" } ?? member.id) + (member.lead ? ", lead auditor" : ", auditor")
+        }
     }
+
+    static let notPlanned = "no dates planned"
+    static let noCertificate = "none yet"
+    static let noEarlierAudits = "none"
+
+    /// Whether the team may still write to the audit.
+    static func record(_ content: ReportContent) -> String {
+        content.frozen.map { "read-only: \($0)" } ?? "open: the team is still writing to it"
+    }
+
+    static let decisionTitle = "Certification decision"
+
+    static func noDecision(_ content: ReportContent) -> String {
+        if content.knowsDecisions { return "Not decided yet." }
+        return "Decisions are taken at the certification body's central and are not known where this report was made"
+            + (content.frozen.map { "; the audit is read-only: \($0)." } ?? ".")
+    }
+
+    static func outcome(_ decision: ReportContext.Decision) -> String {
+        decision.granted ? "Granted" : "Refused"
+    }
+
+    static let followUpTitle = "Follow-up of earlier audits"
+    static let noCarriedFindings = "No findings carried from earlier audits."
 
     /// `2026-11-29T07:57:43.191Z` → `2026-11-29 07:57:43 UTC`; anything else as it is.
     static func time(_ iso: String?) -> String {

@@ -2,7 +2,8 @@ import AuditReplica
 import CanonicalJSON
 
 /// The audits a replica holds, one line (or one JSON object) each, with how far their checklist
-/// got: `field audits` on a laptop, `central status` at the central.
+/// got, and why one takes no more writes: `field audits` on a laptop, `central status` at the
+/// central.
 struct AuditListing {
     let audits: [(plan: AuditPlan, checklist: [ChecklistLine])]
 
@@ -17,6 +18,7 @@ struct AuditListing {
             "\(plan.id)  \(plan.kind.rawValue)  \(plan.clientName) (\(plan.client))  "
                 + "\(plan.standards.map(\.rawValue).joined(separator: ", "))  lead \(plan.lead)  "
                 + "\(checklist.audited) of \(checklist.count) items audited"
+                + (plan.frozen.map { "  read-only: \($0)" } ?? "")
         }
     }
 
@@ -32,6 +34,7 @@ struct AuditListing {
                 "auditors": .array(plan.auditors.map(JSONValue.string)),
                 "items": .int(checklist.count),
                 "audited": .int(checklist.audited),
+                "frozen": .optional(plan.frozen),
             ]
         })
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditDocumentFormat
 import AuditDomain
 import AuditReport
 import CanonicalJSON
@@ -24,12 +25,13 @@ struct ReportOptions: ParsableArguments {
         try parsingArgument { try DomainError.parse(ReportFormat.self, format, what: "report format") }
     }
 
-    /// Renders `document` and writes it to --out; prints what was written.
-    func write(_ document: JSONValue, global: GlobalOptions) throws {
+    /// Renders `document` with what the node knows around it and writes it to --out; prints
+    /// what was written.
+    func write(_ document: AuditDocument, context: ReportContext, global: GlobalOptions) throws {
         let format = try parsedFormat()
         let destination = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
-        let bytes = try FileOutput.replace(destination, with: Array(format.render(document).utf8))
-        let conflicts = document["conflicts"]?.elements?.count ?? 0
+        let bytes = try FileOutput.replace(destination, with: Array(format.render(document, context: context).utf8))
+        let conflicts = document.conflicts.count
         global.emit(["out": .string(destination.path), "format": .string(format.rawValue), "bytes": .int(bytes)],
                     text: "wrote the \(format.rawValue) report of audit \(audit) to \(destination.path) (\(bytes) bytes)"
                         + (conflicts == 0 ? "" : "; it flags \(conflicts) unresolved conflict\(conflicts == 1 ? "" : "s") at the top"))

@@ -16,8 +16,10 @@ enum RandomAuditWork {
         let findings = try knownFindings(replica, audit: audit)
         switch random.next() % 10 {
         case 0, 1, 2, 3:
-            let item = hotItems[Int(random.next() % UInt64(hotItems.count))]
+            var item = hotItems[Int(random.next() % UInt64(hotItems.count))]
             let result = ChecklistResult.allCases[Int(random.next() % 4)]
+            // Only an excludable item takes not-applicable (the others are refused at entry).
+            if result == .notApplicable { item = "iso42001:2023/A.6.2.4" }
             let note = result == .notApplicable || random.next() % 2 == 0 ? "note \(random.next() % 100)" : nil
             try replica.recordResult(audit: audit, item: item, result: result, note: note)
         case 4:

@@ -15,7 +15,7 @@ final class HTMLReportTests: XCTestCase {
             "<dt>Scope</dt><dd>Design and operation of AI hiring assistants</dd>",
             "<dt>Audit kind</dt><dd>Stage 2</dd>",
             "<li>ISO/IEC 42001:2023 — Artificial intelligence management system (iso42001:2023)</li>",
-            "<dt>Team</dt><dd>alice (lead), bob</dd>",
+            "<dt>Team</dt><dd><ul><li>alice, lead auditor</li><li>bob, auditor</li></ul></dd>",
             "<h2>Summary</h2>", "<dt>Checklist</dt><dd>3 of 4 items audited</dd>",
             "<dt>Findings</dt><dd>2, 1 blocking certification (F-7HF9JHJ2 minor, responded)</dd>",
             "<tr><td class=\"r-nonconform\">nonconform</td><td class=\"num\">1</td></tr>",
@@ -27,7 +27,7 @@ final class HTMLReportTests: XCTestCase {
             "<dt>Acceptance note</dt><dd>—</dd>",
             "<li>risk-register.pdf — 2,500,000 bytes — SHA-256 <span class=\"digest\">\(SampleDocument.digest)</span> — added by bob</li>",
             "<h2>Checklist</h2>",
-            "<tr><td>iso42001:2023/6.1.2</td><td>AI risk assessment</td><td class=\"r-nonconform\">nonconform</td>"
+            "<tr><td class=\"id\">iso42001:2023/6.1.2</td><td>AI risk assessment</td><td class=\"r-nonconform\">nonconform</td>"
                 + "<td>No AI risk assessment process documented</td><td>bob</td><td>2026-11-29 08:01:02 UTC</td></tr>",
             "<h2>Notes</h2>", "<h2>Audit evidence</h2>", "<td>site-photo.jpg</td>",
             "<h2>Open conflicts</h2>", "<p>None: every field has one value.</p>",
@@ -72,7 +72,7 @@ final class HTMLReportTests: XCTestCase {
         let html = HTMLReport.render(SampleDocument.empty())
         for fragment in ["<dt>Checklist</dt><dd>0 of 3 items audited</dd>", "<p>No findings raised.</p>", "<p>Not recorded yet.</p>",
                          "<p>No notes.</p>", "<dt>Latest recorded change</dt><dd>nothing recorded yet</dd>",
-                         "<tr><td>iso42001:2023/A.2.2</td><td>AI policy</td><td class=\"r-none\">not-audited</td><td></td><td></td><td></td></tr>"] {
+                         "<tr><td class=\"id\">iso42001:2023/A.2.2</td><td>AI policy</td><td class=\"r-none\">not-audited</td><td></td><td></td><td></td></tr>"] {
             XCTAssertTrue(html.contains(fragment), "missing: \(fragment)\n\(html)")
         }
         XCTAssertTrue(HTMLReport.render(.null).hasSuffix("</html>\n"))

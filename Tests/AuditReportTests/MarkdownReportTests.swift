@@ -1,3 +1,4 @@
+import AuditDocumentFormat
 import AuditReport
 import CanonicalJSON
 import XCTest
@@ -10,7 +11,7 @@ final class MarkdownReportTests: XCTestCase {
             "## Audit", "- **Client:** Acme AI Ltd (C-0001)", "  - 1 Main Street, Dublin", "  - Data centre, Cork",
             "- **Scope:** Design and operation of AI hiring assistants", "- **Audit kind:** Stage 2",
             "  - ISO/IEC 42001:2023 — Artificial intelligence management system (iso42001:2023)",
-            "- **Team:** alice (lead), bob", "- **Latest recorded change:** 2026-11-29 10:00:00 UTC",
+            "- **Team:**", "  - alice, lead auditor", "  - bob, auditor", "- **Latest recorded change:** 2026-11-29 10:00:00 UTC",
             "## Summary", "- **Checklist:** 3 of 4 items audited",
             "- **Findings:** 2, 1 blocking certification (F-7HF9JHJ2 minor, responded)",
             "- **Open conflicts:** none", "- **Recommendation:** Refuse certification",
@@ -104,9 +105,15 @@ final class MarkdownReportTests: XCTestCase {
         XCTAssertEqual(ReportFormat.markdown.render(document), MarkdownReport.render(document))
     }
 
-    func testJSONIsTheCanonicalDocument() {
-        let document = SampleDocument.worked()
-        XCTAssertEqual(ReportFormat.json.render(document), document.encoded(pretty: true) + "\n")
+    func testJSONIsTheCanonicalDocumentWithTheReportsAdditions() {
+        let document = AuditDocument(json: SampleDocument.worked())
+        guard case .object(var members) = document.json else { return XCTFail("not an object") }
+        members["report"] = [
+            "body": nil, "certificate": nil, "decision": nil, "decisions_known": false,
+            "team": [["id": "alice", "name": nil, "role": "lead"], ["id": "bob", "name": nil, "role": "auditor"]],
+        ]
+        XCTAssertEqual(ReportFormat.json.render(document), JSONValue.object(members).encoded(pretty: true) + "\n",
+                       "every member of the document as it is, and the report's additions")
         XCTAssertEqual(ReportFormat.allCases.map(\.rawValue), ["html", "markdown", "json"])
     }
 

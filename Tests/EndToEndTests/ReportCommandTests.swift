@@ -78,7 +78,8 @@ final class ReportCommandTests: XCTestCase {
         let lines = markdown.components(separatedBy: "\n")
         XCTAssertEqual(lines.first, "# Audit report \(audit)")
         for line in ["- **Client:** Acme AI Ltd (C-0001)", "  - Data centre, Cork", "- **Scope:** AI hiring assistants",
-                     "- **Audit kind:** Stage 2", "- **Team:** alice (lead), bob", "- **Checklist:** 1 of 70 items audited",
+                     "- **Audit kind:** Stage 2", "- **Team:**", "  - Alice Martin (alice), lead auditor",
+                     "  - Bob Osei (bob), auditor", "- **Certification body:** Report Test Body", "- **Checklist:** 1 of 70 items audited",
                      "- **Findings:** 1, 1 blocking certification (\(try findingID()) minor, open)",
                      "- **Recommendation:** not recorded yet", "- **Statement:** AI risk criteria are not defined",
                      "  - whiteboard.jpg — 28 bytes — SHA-256 `\(SHA256Digest.hex(Array(try Data(contentsOf: photo))))` — added by central",
@@ -120,15 +121,20 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("<h2>Findings</h2>") && html.contains("<h2>Checklist</h2>") && html.contains("<style>"))
     }
 
-    func testJSONReportIsTheCanonicalDocument() throws {
+    func testJSONReportIsTheCanonicalDocumentWithTheCentralsAdditions() throws {
         _ = try recordWork()
         let out = try folder("reports").appendingPathComponent("report.json")
         let result = try central(["report", "--audit", audit, "--format", "json", "--out", out.path])
         assertSuccess(result)
         let show = try central(["audit", "show", "--audit", audit, "--json"])
         assertSuccess(show)
-        XCTAssertEqual(try contents(out), show.stdout, "the same bytes as `audit show --json`, newline included")
-        XCTAssertTrue(show.stdout.hasSuffix("}\n"))
+        var report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
+        let additions = try XCTUnwrap(report.removeValue(forKey: "report") as? [String: Any])
+        XCTAssertEqual(report as NSDictionary, try jsonObject(show) as NSDictionary, "every member of `audit show --json`")
+        XCTAssertNil(JSONKeyOrder.firstViolation(in: try contents(out)))
+        XCTAssertEqual(additions["body"] as? String, "Report Test Body")
+        XCTAssertEqual(additions["decisions_known"] as? Bool, true)
+        XCTAssertEqual((additions["team"] as? [[String: Any]])?.map { $0["name"] as? String }, ["Alice Martin", "Bob Osei"])
     }
 
     func testAnExistingReportIsReplacedWhole() throws {
@@ -186,7 +192,9 @@ final class ReportCommandTests: XCTestCase {
 
     // MARK: field report
 
-    func testAFieldReportAfterSyncIsByteIdenticalToTheCentrals() throws {
+    /// The laptop knows the body and its own auditor, not the others' names nor the decision:
+    /// with those put aside, its report is the central's byte for byte.
+    func testAFieldReportAfterSyncIsTheCentralsButForWhatOnlyTheCentralKnows() throws {
         let process = try ServerProcess(["central", "serve", "--listen", "127.0.0.1:0", "--data", data.path])
         server = process
         let listening = try XCTUnwrap(process.firstStdoutLine(timeout: 15), process.transcript)
@@ -231,7 +239,20 @@ final class ReportCommandTests: XCTestCase {
             let written = try field(["report", "--audit", audit, "--format", format, "--out", fromLaptop.path, "--json"], on: alice)
             assertSuccess(written)
             XCTAssertEqual(try jsonObject(written)["format"] as? String, format)
-            XCTAssertEqual(try Data(contentsOf: fromLaptop), try Data(contentsOf: fromCentral), "\(format): the same bytes")
+            guard format != "json" else {
+                var laptop = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: fromLaptop)) as? [String: Any])
+                var central = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: fromCentral)) as? [String: Any])
+                XCTAssertEqual((laptop.removeValue(forKey: "report") as? [String: Any])?["decisions_known"] as? Bool, false)
+                central["report"] = nil
+                XCTAssertEqual(laptop as NSDictionary, central as NSDictionary, "json: the same document")
+                continue
+            }
+            let laptopNotice = "Decisions are taken at the certification body&#39;s central and are not known where this report was made."
+            let centralText = try contents(fromCentral)
+                .replacingOccurrences(of: "Bob Osei (bob)", with: "bob")
+                .replacingOccurrences(of: "Not decided yet.", with: format == "html" ? laptopNotice
+                                        : "Decisions are taken at the certification body's central and are not known where this report was made.")
+            XCTAssertEqual(try contents(fromLaptop), centralText, "\(format): the same report but for bob's name and the decision")
         }
 
         let markdown = try contents(reports.appendingPathComponent("alice.md"))

@@ -110,8 +110,8 @@ struct CentralAudit: ParsableCommand {
         var audit: String
 
         func run() throws {
-            let document = try global.openCentral().replica.document(audit: audit)
-            global.emit(document, text: AuditText.render(document))
+            let document = try global.openCentral().replica.auditDocument(audit: audit)
+            global.emit(document.json, text: AuditText.render(document))
         }
     }
 }

@@ -8,8 +8,10 @@ struct FieldAudits: ParsableCommand {
         commandName: "audits",
         abstract: "List the audits on this laptop, with how far each checklist is.",
         discussion: """
-            The audits this laptop holds: the ones its auditor is on, as the last `field sync` \
-            brought them. A new assignment appears after the next sync.
+            The audits this laptop holds: the ones its auditor is on, and the earlier audits of \
+            their certifications, as the last `field sync` brought them. A new assignment appears \
+            after the next sync. An audit marked read-only (decided, or followed up by a later \
+            audit) is there to read: every change to it is refused, with the reason shown here.
 
             Example:
               auditsync field audits
@@ -54,8 +56,8 @@ struct FieldAudit: ParsableCommand {
         var audit: String
 
         func run() throws {
-            let document = try global.openFieldReplica().document(audit: audit)
-            global.emit(document, text: AuditText.render(document))
+            let document = try global.openFieldReplica().auditDocument(audit: audit)
+            global.emit(document.json, text: AuditText.render(document))
         }
     }
 }
