@@ -108,7 +108,7 @@ final class CertificationCycleTests: XCTestCase {
         // The carried minor counts like the audit's own: not yet accepted, no grant.
         let blocked = try central(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"], days: 22)
         XCTAssertNotEqual(blocked.status, 0)
-        XCTAssertTrue(blocked.stderr.contains("minor finding \(carried) is open"), blocked.stderr)
+        XCTAssertTrue(blocked.stderr.contains("minor finding \(carried) (carried from \(stage1)/\(stage1Finding)) is open"), blocked.stderr)
         var stage2Minor = ""
         try work(as: "alice", days: 22) { replica in
             try replica.updateFinding(carried, FindingUpdate(status: .responded, note: "Criteria approved by the board"))
@@ -199,6 +199,36 @@ final class CertificationCycleTests: XCTestCase {
         let verdict = try jsonObject(verify)
         XCTAssertEqual(verdict["status"] as? String, "superseded")
         XCTAssertTrue((verdict["reason"] as? String)?.contains("revision 2 of \(number)") == true, "\(verdict)")
+    }
+
+    func testACalendarYearWithoutSurveillanceIsFlaggedOverdue() throws {
+        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
+                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
+        try complete(stage2, as: "alice", days: 0)
+        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let year = Int(date(0).prefix(4))!
+        // The first surveillance early in the next calendar year; the year after then needs its own.
+        let firstDay = days(until: "\(year + 1)-01-20")
+        let s1 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "surveillance",
+                           "--certificate", number, "--scope", "AI hiring assistants", "--lead", "dana"], days: firstDay)["id"] as! String
+        try complete(s1, as: "dana", days: firstDay)
+        _ = try json(["decide", "--audit", s1, "--reviewer", "carol", "--grant"], days: firstDay)
+        let inTime = dueItems(try json(["programme"], days: days(until: "\(year + 2)-12-31")))
+        XCTAssertEqual(inTime.first?["what"] as? String, "surveillance of \(year + 2)")
+        XCTAssertEqual(inTime.first?["overdue"] as? Bool, false, "due through 31 December")
+        let late = dueItems(try json(["programme"], days: days(until: "\(year + 3)-01-01")))
+        XCTAssertEqual(late.first?["what"] as? String, "surveillance of \(year + 2)")
+        XCTAssertEqual(late.first?["overdue"] as? Bool, true, "\(late)")
+        XCTAssertEqual(late.last?["kind"] as? String, "recertification", "the expiry year itself needs none")
+    }
+
+    /// Whole days from today (UTC) to `day`.
+    private func days(until day: String) -> Int {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        let target = formatter.date(from: day)!.timeIntervalSince1970
+        let today = formatter.date(from: date(0))!.timeIntervalSince1970
+        return Int(((target - today) / 86_400).rounded())
     }
 
     func testARefusedSurveillanceSuspendsAndAnOverlongSuspensionIsFlagged() throws {
