@@ -76,7 +76,8 @@ extension Central {
     }
 
     /// Plans an audit: numbers it (`A-2026-0001`), then writes it and its team as merge records
-    /// so it reaches the team's field nodes. The lead must hold the lead role.
+    /// so it reaches the team's field nodes. The lead must hold the lead role, and the team must
+    /// be competent for the audit's standards (`requireCompetent`).
     public func createAudit(client clientID: String, standards: [StandardID], kind: AuditKind, scope: String,
                             lead: String, auditors: [String]) throws -> String {
         guard let client = try client(clientID) else { throw CentralError.unknownClient(clientID) }
@@ -90,6 +91,7 @@ extension Central {
             unique.append(standard)
         }
         guard unique.contains(where: { Catalog.standard($0)?.certifiable == true }) else { throw DomainError.noCertifiableStandard }
+        try requireCompetent(lead: lead, team: [lead] + auditors.filter { $0 != lead }, standards: unique)
 
         let year = Int(ISO8601.date(milliseconds: store.now()).prefix(4)) ?? 0
         let id = try nextAuditID(year: year, client: clientID)

@@ -108,8 +108,9 @@ extension CentralCommandTests {
         let document = try jsonObject(first)
         XCTAssertNil(JSONKeyOrder.firstViolation(in: first.stdout), "keys in sorted order")
 
-        XCTAssertEqual(Set(document.keys), ["audit", "checklist", "client", "conflicts", "evidence", "findings", "kind",
-                                            "notes", "recommendation", "removed", "scope", "standards", "summary", "team"])
+        XCTAssertEqual(Set(document.keys), ["audit", "certificate", "checklist", "client", "conflicts", "earlier", "evidence",
+                                            "findings", "frozen", "kind", "notes", "planned", "recommendation", "removed", "scope",
+                                            "standards", "summary", "team"])
         XCTAssertEqual(document["audit"] as? String, audit)
         XCTAssertEqual(document["kind"] as? String, "stage2")
         XCTAssertEqual(document["scope"] as? String, "Design and operation of AI hiring assistants")

@@ -18,7 +18,7 @@ final class CertificateCommandTests: XCTestCase {
         data = scratch.appending("central")
         for step: [String] in [
             ["init", "--name", "Example Certification Body"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead", "--qualified", "iso42001:2023"],
             ["auditor", "add", "--id", "bob", "--name", "Bob Osei", "--role", "reviewer"],
             ["auditor", "add", "--id", "carol", "--name", "Carol Ng", "--role", "reviewer"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "1 Main Street, Dublin"],
