@@ -80,8 +80,12 @@ final class CertificateCommandTests: XCTestCase {
         let number = try XCTUnwrap(try jsonObject(granted)["certificate"] as? String)
         XCTAssertTrue(number.matches("CERT-[0-9]{4}-0001"), number)
         XCTAssertEqual(try Central(opening: data).decisions(audit: audit).map(\.granted), [true])
-        // The decision names the document it rested on: the SHA-256 of what `audit show --json` printed.
-        let document = try central(["audit", "show", "--audit", audit, "--json"]).stdout
+        // The decision names the document it rested on: the SHA-256 of what `audit show --json`
+        // printed, without its `frozen` member (the decision froze the audit in the same step).
+        let printed = try central(["audit", "show", "--audit", audit, "--json"]).stdout
+        XCTAssertTrue(printed.contains("\n  \"frozen\": "), printed)
+        let document = printed.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("  \"frozen\": ") }.joined(separator: "\n")
         let shownDecision = try jsonObject(try central(["decision", "show", "--audit", audit, "--json"]))
         let entry = try XCTUnwrap((shownDecision["decisions"] as? [[String: Any]])?.first)
         XCTAssertEqual(entry["document_sha256"] as? String, SHA256.hash(data: Data(document.utf8)).map { String(format: "%02x", $0) }.joined())

@@ -9,7 +9,8 @@ struct FieldAudits: ParsableCommand {
         abstract: "List the audits on this laptop, with how far each checklist is.",
         discussion: """
             The audits this laptop holds: the ones its auditor is on, as the last `field sync` \
-            brought them. A new assignment appears after the next sync.
+            brought them. A new assignment appears after the next sync; an audit whose team you \
+            left is deleted from this laptop at it (`field sync` says so).
 
             Example:
               auditsync field audits
