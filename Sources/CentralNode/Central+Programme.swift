@@ -76,8 +76,9 @@ extension Central {
     }
 
     /// Plans an audit: numbers it (`A-2026-0001`), then writes it and its team as merge records
-    /// so it reaches the team's field nodes. The lead must hold the lead role. Every audit after
-    /// a certification's first grant names its certificate; the audit's team follows up the
+    /// so it reaches the team's field nodes. The lead must hold the lead role, and the team must
+    /// be competent for the audit's standards (`requireCompetent`). Every audit after a
+    /// certification's first grant names its certificate; the audit's team follows up the
     /// earlier audits of the certification (SPEC §2.1).
     public func createAudit(client clientID: String, standards: [StandardID], kind: AuditKind, scope: String,
                             lead: String, auditors: [String], certificate: String? = nil,
@@ -95,6 +96,7 @@ extension Central {
         guard unique.contains(where: { Catalog.standard($0)?.certifiable == true }) else { throw DomainError.noCertifiableStandard }
         let (from, to) = try Central.plannedDates(from: plannedFrom, to: plannedTo)
         let placement = try placement(client: clientID, kind: kind, standards: unique, certificate: certificate)
+        try requireCompetent(lead: lead, team: [lead] + auditors.filter { $0 != lead }, standards: unique)
 
         let year = Int(ISO8601.date(milliseconds: store.now()).prefix(4)) ?? 0
         let id = try nextAuditID(year: year, client: clientID)

@@ -74,9 +74,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
             return ChannelError(.unknownNode,
                 "this node's key is not enrolled at \(centralName); ask the certification body for an enrollment token")
         }
-        if node.revokedAt != nil {
-            return ChannelError(.revokedNode, "node \(node.id) was revoked at \(centralName); ask the certification body")
-        }
+        if node.revokedAt != nil { return revokedAnswer(node) }
         let claimed = Hex.encode(peer.hello.node)
         guard UInt64(node.id, radix: 16) == peer.hello.node else {
             return ChannelError(.keyMismatch, "the key belongs to node \(node.id), not \(claimed)")
@@ -258,6 +256,13 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         }
     }
 
+    /// What a revoked node is told: the laptop deletes what it holds on this answer, and shows
+    /// its words to the auditor, so they say when and why.
+    private func revokedAnswer(_ node: RegisteredNode) -> ChannelError {
+        ChannelError(.revokedNode, "node \(node.id) was revoked on \(node.revokedAt ?? "an unrecorded date")"
+                     + (node.revokeReason.map { ": \($0)" } ?? ""))
+    }
+
     private func cutRevokedConnections() {
         do {
             guard try nodes.changedSinceLastCheck() else { return }
@@ -265,8 +270,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
                 let (connection, id) = (peer.connection, peer.node.hex)
                 guard let node = try nodes.node(withID: id), let revokedAt = node.revokedAt else { continue }
                 log("cutting node \(id)'s connection from \(connection.address): revoked at \(revokedAt)")
-                connection.close(error: ChannelError(.revokedNode,
-                    "node \(id) was revoked at \(centralName)\(node.revokeReason.map { ": \($0)" } ?? "")"))
+                connection.close(error: revokedAnswer(node))
             }
         } catch {
             log("cannot check revocations: \(error)")

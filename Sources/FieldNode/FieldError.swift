@@ -18,6 +18,8 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
     case wrongCentral(String)
     /// The laptop is enrolled but its key is gone or damaged.
     case missingKey(path: String, node: String)
+    /// The central said this laptop is revoked; what it held of the certification body is deleted.
+    case revoked(Revocation)
 
     /// What kind of failure it is, for the exit status scripts read (docs/field-guide.md).
     public enum Kind: Sendable {
@@ -31,7 +33,7 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
 
     public var kind: Kind {
         switch self {
-        case .enrollmentRefused, .missingKey, .wrongCentral: .refused
+        case .enrollmentRefused, .missingKey, .wrongCentral, .revoked: .refused
         case .unreachable: .unavailable
         case .centralRefused(let error, _):
             switch error.code {
@@ -67,6 +69,9 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
         case .wrongCentral(let address):
             "the server at \(address) is not this laptop's central: its key is not the one pinned at enrollment. "
                 + "Do not sync on this network, and tell the certification body; nothing was sent"
+        case .revoked(let revocation):
+            "this laptop was revoked at \(revocation.central) (\(revocation.reason)); its audits were deleted from it on "
+                + "\(revocation.at) (records, evidence and the central's publications; its own key is kept); ask the certification body"
         case .missingKey(let path, let node):
             "this laptop's key \(path) is missing or damaged, so it cannot prove it is node \(node); nothing else is lost. "
                 + "Put the key back from a backup of this laptop, or ask the certification body for a new enrollment token "

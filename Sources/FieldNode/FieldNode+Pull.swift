@@ -18,6 +18,8 @@ extension FieldNode {
             .map { PullRequest.CatchUp(audit: $0.key, through: $0.value) }).message)
         let start = try PullStart(payload: try expect(.pulling, from: channel, step: "pull").payload)
         guard start.cursor == cursor else { throw FieldError.unexpectedAnswer("a download from another cursor") }
+        // The audits this laptop will hold: any other held here goes now (its push came first).
+        summary.removed += try forgetAudits(notIn: start.audits)
 
         var pending: [MergeRecord] = []
         // Where the records pending reach: in the catch-up (at most the cursor), or past it.

@@ -18,6 +18,8 @@ extension FieldNode {
         guard answer.cursor <= cursor else { throw FieldError.unexpectedAnswer("a cursor ahead of this laptop's") }
         try reconcile(to: answer, from: cursor)
         if answer.restored {
+            // Until the pull reads the restored central's list: it may lack audits held here.
+            try setConfig(Self.restoreSeenKey, "1")
             summary.reconciled = "the central was restored from a backup since this laptop's last sync: "
                 + "its log is read from position \(answer.cursor) (was \(cursor)), and what it lost goes up again"
         }

@@ -29,9 +29,19 @@ public struct SyncSummary: Equatable, Sendable {
     public var quarantined: [DamagedEvidence] = []
     /// The central was restored from a backup since this laptop's last sync: what it said.
     public var reconciled: String?
+    /// Audits deleted from this laptop at this sync, because the central no longer gives them to it.
+    public var removed: [RemovedAudit] = []
 
-    /// Work of this laptop that did not go up: the sync ends "held back" (exit 5).
-    public var isHeldBack: Bool { !postponed.isEmpty || !refused.isEmpty || quarantined.contains { $0.state == .lost } }
+    /// Work of this laptop that did not go up: the sync ends "held back" (exit 5). Refused or
+    /// postponed records of an audit deleted here are gone with it: nothing is held back for them.
+    public var isHeldBack: Bool {
+        !heldBack(postponed).isEmpty || !heldBack(refused).isEmpty || quarantined.contains { $0.state == .lost }
+    }
+
+    /// Of `records` (`KEY FIELD: reason` lines), those of audits this laptop still holds.
+    public func heldBack(_ records: [String]) -> [String] {
+        records.filter { line in !removed.contains { line.hasPrefix($0.audit + "/") || line.hasPrefix($0.audit + " ") } }
+    }
 }
 
 extension FieldNode {
@@ -43,6 +53,7 @@ extension FieldNode {
     /// records it covers), so a sync cut anywhere is finished by the next one.
     public func sync(on loop: EventLoop, progress: (String) -> Void = { _ in }) throws -> SyncSummary {
         guard let enrollment = try enrollment else { throw FieldError.notEnrolled(directory.path) }
+        try requireNotRevoked()
         let key = try nodeKey()
         try repairClockIfAhead()
         let channel: BlockingChannel
@@ -53,7 +64,8 @@ extension FieldNode {
                              name: ProcessInfo.processInfo.hostName),
                 pinnedServerKey: enrollment.centralKey))
         } catch {
-            throw Self.sessionFailure(error, step: "connect", central: "\(enrollment.centralHost):\(enrollment.centralPort)")
+            throw try revokedIfSo(Self.sessionFailure(error, step: "connect", central: "\(enrollment.centralHost):\(enrollment.centralPort)"),
+                                  central: enrollment.centralName)
         }
         defer { channel.close() }
         progress("connected to \(enrollment.centralName) at \(enrollment.centralHost):\(enrollment.centralPort)")
@@ -73,9 +85,16 @@ extension FieldNode {
             step = "fetch"
             try fetchBlobs(on: channel, into: &summary, progress: progress)
         } catch {
-            throw Self.sessionFailure(error, step: step, central: enrollment.centralName)
+            throw try revokedIfSo(Self.sessionFailure(error, step: step, central: enrollment.centralName), central: enrollment.centralName)
         }
         return summary
+    }
+
+    /// A `revokedNode` answer from the central deletes what this laptop holds of it (see
+    /// `forgetEverything`); any other failure passes unchanged and deletes nothing.
+    private func revokedIfSo(_ failure: Error, central: String) throws -> Error {
+        guard case FieldError.centralRefused(let refusal, _) = failure, refusal.code == .revokedNode else { return failure }
+        return FieldError.revoked(try forgetEverything(revokedBy: refusal, central: central))
     }
 
     /// Errors of the channel in the auditor's words: a refusal the central sent, or a lost

@@ -53,6 +53,8 @@ public final class FieldNode {
     /// Audit work on this laptop, as its auditor; refused until the node is enrolled.
     public func replica() throws -> AuditReplica {
         guard let enrollment = try enrollment else { throw FieldError.notEnrolled(directory.path) }
+        // A revoked laptop holds nothing to work on any more, and says why.
+        try requireNotRevoked()
         // Work written now must be able to go up: a laptop whose key is gone says so first.
         _ = try nodeKey()
         // A clock corrected since it ran ahead: what it stamped ahead is re-stamped first, so

@@ -160,7 +160,7 @@ extension ReplicaStore {
                            seen: row.withBlob(column + 3) { SeenEncoding.decode($0) })
     }
 
-    private func bindScope(_ statement: Statement, _ scope: KeyScope, from index: Int32) {
+    func bindScope(_ statement: Statement, _ scope: KeyScope, from index: Int32) {
         statement.bind(index, scope.key)
         statement.bind(index + 1, scope.childPrefix)
         statement.bind(index + 2, scope.childUpperBound)

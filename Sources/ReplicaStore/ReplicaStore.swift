@@ -105,7 +105,7 @@ public final class ReplicaStore {
         return try query.step() ? query.int64(0) : 0
     }
 
-    /// The log position of the newest record.
+    /// The log position of the newest record, or of the newest a `forget` deleted if that is later.
     public func lastSequence() throws -> Int64 {
         let query = statements.lastSequence
         defer { query.reset() }

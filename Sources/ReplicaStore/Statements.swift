@@ -33,7 +33,11 @@ final class Statements {
             UPDATE field_state SET value = ?4, clock = ?5, node = ?6, conflicts = ?7, records = ?8
             WHERE entity = ?1 AND key = ?2 AND field = ?3
             """)
-        lastSequence = try database.prepare("SELECT coalesce(max(seq), 0) FROM merge_log")
+        // Past any record a forgotten audit took away with it (`log_end`): positions are not reused.
+        lastSequence = try database.prepare("""
+            SELECT max(coalesce((SELECT max(seq) FROM merge_log), 0),
+                       coalesce((SELECT value FROM replica_meta WHERE name = 'log_end'), 0))
+            """)
         updateRecords = try database.prepare("""
             UPDATE field_state SET conflicts = ?4, records = ?5 WHERE entity = ?1 AND key = ?2 AND field = ?3
             """)

@@ -32,7 +32,10 @@ struct SwarmBenchmark {
         let central = try Central.initialize(at: directory.appendingPathComponent("central"), name: "Swarm Body",
                                              listen: try ListenAddress(parsing: "127.0.0.1:0"))
         let team = (0..<nodes).map { "auditor\($0)" }
-        for auditor in team { try central.addAuditor(id: auditor, name: auditor, roles: [.lead]) }
+        for auditor in team {
+            try central.addAuditor(id: auditor, name: auditor, roles: [.lead])
+            try central.qualify(auditor: auditor, for: StandardID("iso42001:2023"))
+        }
         let client = try central.addClient(name: "Acme", sites: ["Dublin"])
         let audit = try central.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
                                             scope: "AI", lead: team[0], auditors: Array(team.dropFirst()))

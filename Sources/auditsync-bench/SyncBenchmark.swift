@@ -80,6 +80,7 @@ private final class Deployment {
         central = try Central.initialize(at: directory.appendingPathComponent("central"), name: "Bench Body",
                                          listen: try ListenAddress(parsing: "127.0.0.1:0"))
         try central.addAuditor(id: "alice", name: "Alice", roles: [.lead])
+        try central.qualify(auditor: "alice", for: StandardID("iso42001:2023"))
         let client = try central.addClient(name: "Acme", sites: ["Dublin"])
         let audit = try central.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
                                             scope: "AI", lead: "alice", auditors: [])

@@ -51,11 +51,16 @@ final class CentralTests: XCTestCase {
     }
 
     /// alice (auditor, lead), bob (auditor), carol (reviewer), dan (auditor, lead); client C-0001.
+    /// alice and dan are qualified for ISO/IEC 42001 and 27001, bob for ISO/IEC 42001.
     private func addProgramme(to central: Central) throws {
         try central.addAuditor(id: "alice", name: "Alice Martin", roles: [.auditor, .lead])
         try central.addAuditor(id: "bob", name: "Bob Osei", roles: [])
         try central.addAuditor(id: "carol", name: "Carol Ng", roles: [.reviewer])
         try central.addAuditor(id: "dan", name: "Dan Byrne", roles: [.lead, .auditor, .lead])
+        for (auditor, standards) in [("alice", ["iso42001:2023", "iso27001:2022"]), ("bob", ["iso42001:2023"]),
+                                     ("dan", ["iso42001:2023", "iso27001:2022"])] {
+            for standard in standards { try central.qualify(auditor: auditor, for: StandardID(standard)) }
+        }
         XCTAssertEqual(try central.addClient(name: "Acme AI Ltd", sites: ["1 Main Street, Dublin", "Data centre, Cork"]), "C-0001")
     }
 

@@ -23,6 +23,8 @@ final class SyncDeskTests: XCTestCase {
         try central.addAuditor(id: "alice", name: "Alice", roles: [.lead])
         try central.addAuditor(id: "bob", name: "Bob", roles: [])
         try central.addAuditor(id: "eve", name: "Eve", roles: [])
+        try central.qualify(auditor: "alice", for: StandardID("iso42001:2023"))
+        try central.qualify(auditor: "alice", for: StandardID("iso27001:2022"))
         let client = try central.addClient(name: "Acme", sites: ["Dublin"])
         audit = try central.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
                                         scope: "AI", lead: "alice", auditors: ["bob"])
@@ -80,6 +82,7 @@ final class SyncDeskTests: XCTestCase {
         let skewed = try Central.initialize(at: scratch.url.appendingPathComponent("skewed"), name: "Skew Body",
                                             now: { clock.milliseconds })
         try skewed.addAuditor(id: "alice", name: "Alice", roles: [.lead])
+        try skewed.qualify(auditor: "alice", for: StandardID("iso42001:2023"))
         let client = try skewed.addClient(name: "Acme", sites: ["Dublin"])
         let audit = try skewed.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
                                            scope: "AI", lead: "alice", auditors: [])

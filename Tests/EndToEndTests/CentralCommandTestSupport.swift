@@ -10,15 +10,16 @@ extension CentralCommandTests {
         try CLI.run(["central"] + arguments + ["--data", data.path])
     }
 
-    /// A central node with auditors alice (auditor, lead), bob (auditor), carol (reviewer) and
-    /// client C-0001 (Acme AI Ltd, two sites).
+    /// A central node with auditors alice (auditor, lead; qualified for ISO/IEC 42001 and 27001),
+    /// bob (auditor; ISO/IEC 42001), carol (reviewer) and client C-0001 (Acme AI Ltd, two sites).
     func makeProgramme(file: StaticString = #filePath, line: UInt = #line) throws -> (ScratchDirectory, URL) {
         let scratch = try ScratchDirectory()
         let data = scratch.appending("central")
         let steps: [[String]] = [
             ["init", "--name", "Example Certification Body"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "auditor", "--role", "lead"],
-            ["auditor", "add", "--id", "bob", "--name", "Bob Osei"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "auditor", "--role", "lead",
+             "--qualified", "iso42001:2023", "--qualified", "iso27001:2022"],
+            ["auditor", "add", "--id", "bob", "--name", "Bob Osei", "--qualified", "iso42001:2023"],
             ["auditor", "add", "--id", "carol", "--name", "Carol Ng", "--role", "reviewer"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "1 Main Street, Dublin", "--site", "Data centre, Cork"],
         ]

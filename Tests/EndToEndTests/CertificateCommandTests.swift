@@ -18,7 +18,7 @@ final class CertificateCommandTests: XCTestCase {
         data = scratch.appending("central")
         for step: [String] in [
             ["init", "--name", "Example Certification Body"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead", "--qualified", "iso42001:2023"],
             ["auditor", "add", "--id", "bob", "--name", "Bob Osei", "--role", "reviewer"],
             ["auditor", "add", "--id", "carol", "--name", "Carol Ng", "--role", "reviewer"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "1 Main Street, Dublin"],
@@ -80,8 +80,10 @@ final class CertificateCommandTests: XCTestCase {
         let number = try XCTUnwrap(try jsonObject(granted)["certificate"] as? String)
         XCTAssertTrue(number.matches("CERT-[0-9]{4}-0001"), number)
         XCTAssertEqual(try Central(opening: data).decisions(audit: audit).map(\.granted), [true])
-        // The decision names the document it rested on: the SHA-256 of what `audit show --json` printed.
+        // The decision names the document it rested on: the SHA-256 of what `audit show --json`
+        // prints — the decision froze the audit (in the same transaction), so it stays so.
         let document = try central(["audit", "show", "--audit", audit, "--json"]).stdout
+        XCTAssertTrue(document.contains("\n  \"frozen\": \"decided on "), document)
         let shownDecision = try jsonObject(try central(["decision", "show", "--audit", audit, "--json"]))
         let entry = try XCTUnwrap((shownDecision["decisions"] as? [[String: Any]])?.first)
         XCTAssertEqual(entry["document_sha256"] as? String, SHA256.hash(data: Data(document.utf8)).map { String(format: "%02x", $0) }.joined())

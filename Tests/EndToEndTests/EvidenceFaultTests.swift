@@ -21,7 +21,7 @@ final class EvidenceFaultTests: XCTestCase {
         data = scratch.appending("central")
         for step: [String] in [
             ["init", "--name", "Evidence Test Body", "--listen", "127.0.0.1:0"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead", "--qualified", "iso42001:2023"],
             ["auditor", "add", "--id", "bob", "--name", "Bob Osei"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],
             ["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",

@@ -19,7 +19,7 @@ final class FieldSyncFaultTests: XCTestCase {
         data = scratch.appending("central")
         for step: [String] in [
             ["init", "--name", "Fault Test Body", "--listen", "127.0.0.1:0"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead", "--qualified", "iso42001:2023"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],
             ["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
              "--scope", "AI hiring assistants", "--lead", "alice"],

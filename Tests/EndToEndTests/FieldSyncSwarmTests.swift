@@ -14,7 +14,7 @@ final class FieldSyncSwarmTests: XCTestCase {
         let team = (0..<laptops).map { "auditor\($0)" }
         var steps: [[String]] = [["init", "--name", "Swarm Body", "--listen", "127.0.0.1:0"],
                                  ["client", "add", "--name", "Acme", "--site", "Dublin"]]
-        steps += team.map { ["auditor", "add", "--id", $0, "--name", "Auditor \($0)", "--role", "lead"] }
+        steps += team.map { ["auditor", "add", "--id", $0, "--name", "Auditor \($0)", "--role", "lead", "--qualified", "iso42001:2023"] }
         steps.append(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
                       "--scope", "AI", "--lead", team[0]] + team.dropFirst().flatMap { ["--auditor", $0] })
         for step in steps { XCTAssertEqual(try CLI.run(["central"] + step + ["--data", data.path]).status, 0, "\(step)") }

@@ -24,7 +24,7 @@ final class FieldSyncTests: XCTestCase {
         data = scratch.appending("central")
         let steps: [[String]] = [
             ["init", "--name", "Sync Test Body", "--listen", "127.0.0.1:0"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead", "--qualified", "iso42001:2023"],
             ["auditor", "add", "--id", "bob", "--name", "Bob Osei"],
             ["auditor", "add", "--id", "eve", "--name", "Eve Outsider"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],

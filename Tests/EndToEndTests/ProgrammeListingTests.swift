@@ -10,7 +10,7 @@ final class ProgrammeListingTests: XCTestCase {
         XCTAssertEqual(try central(["init", "--name", "Listing Body"]).status, 0)
         XCTAssertTrue(try central(["client", "list"]).stdout.contains("no clients yet"))
         for step: [String] in [
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead", "--qualified", "iso42001:2023", "--qualified", "iso27001:2022"],
             ["auditor", "add", "--id", "carol", "--name", "Carol Ng", "--role", "reviewer"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin", "--site", "Cork"],
             ["client", "add", "--name", "Beta Models GmbH", "--site", "Berlin"],

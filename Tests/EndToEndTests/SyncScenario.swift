@@ -16,7 +16,7 @@ final class SyncScenario {
         data = scratch.appending("central")
         let members = team.flatMap { ["--auditor", $0.id] }
         let steps: [[String]] = [["init", "--name", "Sync Test Body", "--listen", "127.0.0.1:0"],
-                                 ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"]]
+                                 ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead", "--qualified", "iso42001:2023"]]
             + team.map { ["auditor", "add", "--id", $0.id, "--name", $0.name] }
             + [["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],
                ["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",

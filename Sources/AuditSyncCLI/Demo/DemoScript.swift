@@ -24,13 +24,14 @@ struct DemoScript {
         let central = try Central.initialize(at: directory.appendingPathComponent("central"), name: "Example Certification Body")
         try central.addAuditor(id: "alice", name: "Alice Martin", roles: [.auditor, .lead])
         try central.addAuditor(id: "bob", name: "Bob Osei", roles: [.auditor])
+        for auditor in ["alice", "bob"] { try central.qualify(auditor: auditor, for: StandardID("iso42001:2023")) }
         try central.addAuditor(id: "carol", name: "Carol Ng", roles: [.reviewer])
         let client = try central.addClient(name: "Acme AI Ltd", sites: ["1 Main Street, Dublin"])
         let audit = try central.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
                                             scope: "Design and operation of AI hiring assistants",
                                             lead: "alice", auditors: ["bob"])
         let checklist = try central.replica.checklist(audit: audit)
-        say("central node \(central.node.hex): auditors alice (lead), bob, carol (reviewer); client \(client)")
+        say("central node \(central.node.hex): auditors alice (lead) and bob, both qualified for ISO/IEC 42001, carol (reviewer); client \(client)")
         say("audit \(audit): stage 2, ISO/IEC 42001:2023, \(checklist.count) checklist items (clauses 4–10 and Annex A)")
 
         step("2. The central serves; each auditor enrolls a laptop with a one-time token and syncs")

@@ -10,7 +10,8 @@ struct FieldAudits: ParsableCommand {
         discussion: """
             The audits this laptop holds: the ones its auditor is on, and the earlier audits of \
             their certifications, as the last `field sync` brought them. A new assignment appears \
-            after the next sync. An audit marked read-only (decided, or followed up by a later \
+            after the next sync; an audit whose team you left is deleted from this laptop at it \
+            (`field sync` says so). An audit marked read-only (decided, or followed up by a later \
             audit) is there to read: every change to it is refused, with the reason shown here.
 
             Example:

@@ -12,7 +12,9 @@ struct FieldSync: ParsableCommand {
             Sends the records this laptop wrote that the central does not hold, then receives \
             what it has not seen of the audits its auditor is on. Progress goes to stderr, the \
             summary to stdout. A sync cut at any point (network, battery) loses nothing: run it \
-            again and it finishes where it stopped. Records the central refuses (an audit the \
+            again and it finishes where it stopped. An audit whose team you left is deleted from \
+            this laptop (records and the evidence no other audit here uses), and the sync says so; \
+            a laptop the certification body revoked deletes every audit it holds when told. Records the central refuses (an audit the \
             auditor is not on, say) are listed, and stay on this laptop. An evidence file that no \
             longer matches its SHA-256 is never sent: it is set aside in blobs/quarantine/, a good \
             copy comes down if the central has one, and otherwise you are told which evidence to \
@@ -43,11 +45,17 @@ struct FieldSync: ParsableCommand {
         for record in summary.postponed { Output.error("held back (check this laptop's clock): \(record)") }
         for name in summary.missingBlobs { Output.error("evidence \(name) is not at the central yet; a later sync brings it") }
         for damaged in summary.quarantined { Output.error(damaged.advice) }
+        for removed in summary.removed {
+            Output.error("removed audit \(removed.audit) from this laptop: \(removed.reason); its \(removed.records) records and "
+                         + "\(removed.evidenceFiles) evidence files only it used were deleted")
+        }
         var document: [String: JSONValue] = [
             "sent": .int(summary.sent), "received": .int(summary.received), "conflicts": .int(summary.conflicts),
             "blobs": .int(summary.blobs), "refused": .array(summary.refused.map(JSONValue.string)),
             "postponed": .array(summary.postponed.map(JSONValue.string)),
             "quarantined": .array(summary.quarantined.map(\.json)),
+            "removed": .array(summary.removed.map { .object(["audit": .string($0.audit), "reason": .string($0.reason),
+                                                             "records": .int($0.records), "evidence_files": .int($0.evidenceFiles)]) }),
         ]
         if summary.relayed > 0 || summary.reconciled != nil { document["relayed"] = .int(summary.relayed) }
         global.emit(.object(document),
@@ -55,9 +63,10 @@ struct FieldSync: ParsableCommand {
                         + "blobs \(summary.blobs)" + (summary.relayed == 0 ? "" : ", gave back \(summary.relayed) of the team's")
                         + (summary.refused.isEmpty ? "" : ", refused \(summary.refused.count)")
                         + (summary.postponed.isEmpty ? "" : ", held back \(summary.postponed.count)")
-                        + (summary.quarantined.isEmpty ? "" : ", damaged evidence \(summary.quarantined.count)"))
+                        + (summary.quarantined.isEmpty ? "" : ", damaged evidence \(summary.quarantined.count)")
+                        + (summary.removed.isEmpty ? "" : ", removed \(summary.removed.map(\.audit).joined(separator: ", "))"))
         if summary.isHeldBack {
-            throw HeldBack(postponed: summary.postponed.count, refused: summary.refused.count,
+            throw HeldBack(postponed: summary.heldBack(summary.postponed).count, refused: summary.heldBack(summary.refused).count,
                            lostEvidence: summary.quarantined.filter { $0.state == .lost }.count)
         }
     }
