@@ -17,7 +17,8 @@ final class ReportPrintTests: XCTestCase {
         let data = scratch.appending("central")
         for step: [String] in [
             ["init", "--name", "Certa Assurance Ltd"],
-            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead"],
+            ["auditor", "add", "--id", "alice", "--name", "Alice Martin", "--role", "lead", "--qualified", "iso27001:2022",
+             "--qualified", "iso42001:2023"],
             ["client", "add", "--name", "Acme AI Ltd", "--site", "Dublin"],
             ["audit", "create", "--client", "C-0001", "--standard", "iso27001:2022", "--standard", "iso42001:2023",
              "--kind", "stage2", "--scope", "AI hiring assistants", "--lead", "alice"],

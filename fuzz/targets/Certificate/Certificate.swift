@@ -158,9 +158,11 @@ enum CertificateProperties {
             if contents.id.hasSuffix(suffix) {
                 let payload = StatusListCredential.payload(
                     contents.list, purpose: contents.purpose, url: String(contents.id.dropLast(suffix.count)),
-                    issuerID: contents.issuerID, issuerName: "x", validFrom: contents.validFrom ?? "2026-01-01")
+                    issuerID: contents.issuerID, issuerName: "x", validFrom: contents.validFrom ?? "2026-01-01",
+                    supersededBy: contents.supersededBy)
                 guard let again = try? StatusListCredential.contents(of: payload), again.id == contents.id,
-                      again.purpose == contents.purpose, again.issuerID == contents.issuerID, again.list == contents.list else {
+                      again.purpose == contents.purpose, again.issuerID == contents.issuerID, again.list == contents.list,
+                      again.supersededBy == contents.supersededBy else {
                     return "a status list credential read back from its own payload differs: \(value.encoded(pretty: false))"
                 }
             }
