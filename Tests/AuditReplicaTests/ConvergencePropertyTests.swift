@@ -51,23 +51,12 @@ final class ConvergencePropertyTests: XCTestCase {
                 let source = replicas[Int(random.next() % UInt64(replicaCount))]
                 let target = replicas[Int(random.next() % UInt64(replicaCount))]
                 guard source !== target else { continue }
-                var records = try ReplicaFixture.records(of: source).filter { _ in random.next() % 2 == 0 }
-                records += records.prefix(Int(random.next() % 5))
-                records.shuffle(using: &random)
-                try ReplicaFixture.deliver(records, from: source, to: target)
+                try ReplicaFixture.deliverPartly(from: source, to: target, random: &random)
             }
         }
 
         // Everything, everywhere, in random order.
-        for _ in 0..<2 {
-            for source in replicas + [central] {
-                for target in replicas + [central] where source !== target {
-                    var records = try ReplicaFixture.records(of: source)
-                    records.shuffle(using: &random)
-                    try ReplicaFixture.deliver(records, from: source, to: target)
-                }
-            }
-        }
+        try ReplicaFixture.heal(replicas + [central], random: &random)
 
         let expected = try central.document(audit: audit).encoded()
         XCTAssertEqual(expected, try central.legacyDocument(audit: audit).encoded(),

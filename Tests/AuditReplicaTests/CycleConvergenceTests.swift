@@ -80,22 +80,11 @@ final class CycleConvergenceTests: XCTestCase {
                 let source = ([central] + replicas)[Int(random.next() % UInt64(count + 1))]
                 let target = replicas[Int(random.next() % UInt64(count))]
                 guard source !== target else { continue }
-                var records = try ReplicaFixture.records(of: source).filter { _ in random.next() % 2 == 0 }
-                records += records.prefix(Int(random.next() % 5))
-                records.shuffle(using: &random)
-                try ReplicaFixture.deliver(records, from: source, to: target)
+                try ReplicaFixture.deliverPartly(from: source, to: target, random: &random)
             }
         }
 
-        for _ in 0..<2 {
-            for source in replicas + [central] {
-                for target in replicas + [central] where source !== target {
-                    var records = try ReplicaFixture.records(of: source)
-                    records.shuffle(using: &random)
-                    try ReplicaFixture.deliver(records, from: source, to: target)
-                }
-            }
-        }
+        try ReplicaFixture.heal(replicas + [central], random: &random)
         for audit in [stage1, stage2] {
             let expected = try central.document(audit: audit).encoded()
             for replica in replicas {

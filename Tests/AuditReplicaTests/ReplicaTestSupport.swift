@@ -48,6 +48,27 @@ enum ReplicaFixture {
         try deliver(records(of: source), from: source, to: target)
     }
 
+    /// Half of `source`'s records, some of them twice, shuffled: a sync cut short and retried.
+    static func deliverPartly(from source: AuditReplica, to target: AuditReplica, random: inout SplitMix64) throws {
+        var records = try records(of: source).filter { _ in random.next() % 2 == 0 }
+        records += records.prefix(Int(random.next() % 5))
+        records.shuffle(using: &random)
+        try deliver(records, from: source, to: target)
+    }
+
+    /// Everything, everywhere, in random order, twice: the network healed.
+    static func heal(_ replicas: [AuditReplica], random: inout SplitMix64) throws {
+        for _ in 0..<2 {
+            for source in replicas {
+                for target in replicas where source !== target {
+                    var records = try records(of: source)
+                    records.shuffle(using: &random)
+                    try deliver(records, from: source, to: target)
+                }
+            }
+        }
+    }
+
     static func integrityCheck(_ replica: AuditReplica, file: StaticString = #filePath, line: UInt = #line) throws {
         let check = try replica.store.database.prepare("PRAGMA integrity_check")
         defer { check.reset() }
