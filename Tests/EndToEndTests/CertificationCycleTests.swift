@@ -58,6 +58,14 @@ final class CertificationCycleTests: XCTestCase {
         }
     }
 
+    /// Stage 2 for Acme, completed by alice and granted by carol today: the audit and its certificate.
+    private func certifyAcme() throws -> (audit: String, certificate: String) {
+        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
+                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
+        try complete(stage2, as: "alice", days: 0)
+        return (stage2, try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String)
+    }
+
     private func date(_ days: Int) -> String {
         ISO8601.date(milliseconds: ReplicaStore.wallClockMilliseconds() + UInt64(days) * 86_400_000)
     }
@@ -202,10 +210,7 @@ final class CertificationCycleTests: XCTestCase {
     }
 
     func testACalendarYearWithoutSurveillanceIsFlaggedOverdue() throws {
-        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
-        try complete(stage2, as: "alice", days: 0)
-        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let number = try certifyAcme().certificate
         let year = Int(date(0).prefix(4))!
         // The first surveillance early in the next calendar year; the year after then needs its own.
         let firstDay = days(until: "\(year + 1)-01-20")
@@ -232,10 +237,7 @@ final class CertificationCycleTests: XCTestCase {
     }
 
     func testARefusedSurveillanceSuspendsAndAnOverlongSuspensionIsFlagged() throws {
-        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
-        try complete(stage2, as: "alice", days: 0)
-        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let number = try certifyAcme().certificate
         let s1 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "surveillance",
                            "--certificate", number, "--scope", "AI hiring assistants", "--lead", "dana"], days: 200)["id"] as! String
         let noReason = try central(["decide", "--audit", s1, "--reviewer", "carol", "--refuse"], days: 201)
@@ -251,10 +253,7 @@ final class CertificationCycleTests: XCTestCase {
     }
 
     func testARecertificationWithinSixMonthsOfExpiryRestoresTheCertificateAndShowsTheGap() throws {
-        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
-        try complete(stage2, as: "alice", days: 0)
-        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let number = try certifyAcme().certificate
         let expiry = try json(["certificate", "show", number])["expires"] as! String
         // Three years and two months on: expired, and the programme says a recertification still restores it.
         let late = 365 * 3 + 60
@@ -292,10 +291,7 @@ final class CertificationCycleTests: XCTestCase {
 
     func testASpecialAuditExtendsTheStandardsAsANewRevisionThatNamesItsDocument() throws {
         XCTAssertEqual(try central(["auditor", "qualify", "--auditor", "dana", "--standard", "iso27001:2022"]).status, 0)
-        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
-        try complete(stage2, as: "alice", days: 0)
-        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let number = try certifyAcme().certificate
         let special = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--standard", "iso27001:2022",
                                 "--kind", "special", "--certificate", number, "--scope", "AI hiring assistants and their information security",
                                 "--lead", "dana"], days: 40)["id"] as! String
@@ -340,10 +336,7 @@ final class CertificationCycleTests: XCTestCase {
 
     func testLaterAuditsNameACertificateOfTheirOwnClient() throws {
         XCTAssertEqual(try central(["client", "add", "--name", "Other Ltd", "--site", "Cork"]).status, 0)
-        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
-        try complete(stage2, as: "alice", days: 0)
-        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let number = try certifyAcme().certificate
         let other = try central(["audit", "create", "--client", "C-0002", "--standard", "iso42001:2023", "--kind", "surveillance",
                                  "--certificate", number, "--scope", "x", "--lead", "dana"])
         XCTAssertNotEqual(other.status, 0)
@@ -369,10 +362,7 @@ final class CertificationCycleTests: XCTestCase {
     }
 
     func testAReductionMakesANewRevisionAndTheOldOneVerifiesSuperseded() throws {
-        let stage2 = try json(["audit", "create", "--client", "C-0001", "--standard", "iso42001:2023", "--kind", "stage2",
-                               "--scope", "AI hiring assistants", "--lead", "alice"])["id"] as! String
-        try complete(stage2, as: "alice", days: 0)
-        let number = try json(["decide", "--audit", stage2, "--reviewer", "carol", "--grant"])["certificate"] as! String
+        let number = try certifyAcme().certificate
         let old = scratch.appending("rev1.jwt")
         let keys = scratch.appending("keys.jwks")
         XCTAssertEqual(try central(["certificate", "export", number, "--out", old.path]).status, 0)
