@@ -45,6 +45,8 @@ let package = Package(
             dependencies: ["CanonicalJSON", "HexEncoding", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "MergeCore"),
+        // Signed, chained records: who wrote them, and that none was dropped, altered or reordered.
+        .target(name: "RecordSeals", dependencies: ["MergeCore", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "NoiseProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "WireProtocol", dependencies: ["NoiseProtocol", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")]),
         // The event loop at the edge: libuv TCP, the only module that imports CLibUV.
@@ -107,6 +109,7 @@ let package = Package(
         .testTarget(name: "AuditDomainTests", dependencies: ["TestSupport", "AuditDomain"]),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditDocumentFormat", "CanonicalJSON"]),
         .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),
+        .testTarget(name: "RecordSealsTests", dependencies: ["TestSupport", "RecordSeals", "MergeCore", "HexEncoding"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["TestSupport", "SQLiteKit"]),
         .testTarget(name: "ReplicaStoreTests", dependencies: ["TestSupport", "ReplicaStore", "MergeCore", "SQLiteKit"]),
         .testTarget(
