@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
         .target(
             name: "ReplicaStore",
-            dependencies: ["MergeCore", "SQLiteKit", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["MergeCore", "RecordSeals", "SQLiteKit", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // Audit work on a replica, and the nodes built on it.
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),
         .testTarget(name: "RecordSealsTests", dependencies: ["TestSupport", "RecordSeals", "MergeCore", "HexEncoding"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["TestSupport", "SQLiteKit"]),
-        .testTarget(name: "ReplicaStoreTests", dependencies: ["TestSupport", "ReplicaStore", "MergeCore", "SQLiteKit"]),
+        .testTarget(name: "ReplicaStoreTests", dependencies: ["TestSupport", "ReplicaStore", "MergeCore", "SQLiteKit", "RecordSeals"]),
         .testTarget(
             name: "AuditReplicaTests",
             dependencies: ["TestSupport", "AuditReplica", "AuditDocumentFormat", "AuditDomain", "MergeCore", "ReplicaStore", "CanonicalJSON"]

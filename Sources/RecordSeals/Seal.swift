@@ -115,3 +115,9 @@ extension Seal {
         return next
     }
 }
+
+/// The signature of a seal alone (a withheld run: its records are not at hand).
+public func verifySignature(_ seal: Seal, publicKey: [UInt8]) -> Bool {
+    guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+    return key.isValidSignature(seal.signature, for: seal.signedBytes)
+}

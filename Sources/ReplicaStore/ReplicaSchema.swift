@@ -53,5 +53,31 @@ public enum ReplicaSchema {
                 at TEXT NOT NULL
             ) STRICT;
             """),
+        // Signed records (protocol/signatures.md): every run of one node's records of one audit
+        // with the seal that covers it, where its records lie in this log (runs are contiguous:
+        // a writer seals what one transaction wrote, a receiver applies a run in one go), and
+        // each chain's verified state. A withheld run (refused by the central, which says so)
+        // has its seal but no records here.
+        .init("0005-seals", sql: """
+            CREATE TABLE seals (
+                id INTEGER PRIMARY KEY,
+                from_seq INTEGER,
+                through_seq INTEGER,
+                node INTEGER NOT NULL,
+                scope TEXT NOT NULL,
+                first INTEGER NOT NULL,
+                seal BLOB NOT NULL,
+                withheld TEXT,
+                UNIQUE (node, scope, first)
+            ) STRICT;
+            CREATE UNIQUE INDEX seals_in_log ON seals(from_seq) WHERE from_seq IS NOT NULL;
+            CREATE TABLE chains (
+                node INTEGER NOT NULL,
+                scope TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                head BLOB NOT NULL,
+                PRIMARY KEY (node, scope)
+            ) STRICT, WITHOUT ROWID;
+            """),
     ]
 }

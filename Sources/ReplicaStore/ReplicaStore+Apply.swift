@@ -1,4 +1,5 @@
 import MergeCore
+import RecordSeals
 import SQLiteKit
 
 /// What applying a batch did.
@@ -66,6 +67,7 @@ extension ReplicaStore {
     public func write(_ writes: [FieldWrite]) throws -> [MergeRecord] {
         precondition(Set(writes.map(\.id)).count == writes.count, "one change writes each field once")
         return try storageTransaction {
+            let firstSequence = nextSequence
             let shownByField = try writes.map { try currentStamps(of: $0.id) }
             // After everything shown of these fields: a write supersedes what it overwrote even
             // when this node's clock came back from running ahead.
@@ -95,6 +97,9 @@ extension ReplicaStore {
                 try applyValidated(record, report: &report)
                 records.append(record)
             }
+            // Sealed in the same transaction: a record altered on this disk afterwards no
+            // longer verifies anywhere, here included.
+            if let key = recordSigningKey { try sealOwn(records, firstSequence: firstSequence, with: key) }
             try persistClock()
             try persistLastLocalSequence()
             return records
@@ -119,7 +124,7 @@ extension ReplicaStore {
         }
     }
 
-    private func applyValidated(_ record: MergeRecord, report: inout ApplyReport) throws {
+    func applyValidated(_ record: MergeRecord, report: inout ApplyReport) throws {
         // Most records name a field this replica has never seen: try the insert first, so that
         // case costs one statement on the state and one append to the log.
         let sequence = nextSequence

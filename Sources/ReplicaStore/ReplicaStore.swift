@@ -1,5 +1,6 @@
 import Foundation
 import MergeCore
+import RecordSeals
 import SQLiteKit
 
 /// A replica: the merge log and the materialised state of every field, in one SQLite file.
@@ -15,6 +16,9 @@ public final class ReplicaStore {
     public internal(set) var clock: HybridLogicalClock
     /// Wall time in milliseconds since the epoch; tests substitute a fake clock.
     public let now: () -> UInt64
+    /// The key this node seals its own records with as it writes them (protocol/signatures.md);
+    /// nil writes unsealed records (stores of tests and tools that never sync).
+    public var recordSigningKey: RecordSigningKey?
 
     let statements: Statements
     /// The log position the next appended record takes, valid inside a write transaction.

@@ -1,0 +1,122 @@
+import MergeCore
+import RecordSeals
+
+/// What applying sealed runs did.
+public struct SealedApplyReport: Equatable, Sendable {
+    /// The records applied, as `apply` reports them.
+    public var records = ApplyReport()
+    /// Runs this replica already held: nothing changed.
+    public var duplicateRuns = 0
+    /// Runs not taken, each with the reason naming its node; nothing of them was applied.
+    public var rejected: [RunRejection] = []
+
+    public init() {}
+}
+
+extension ReplicaStore {
+    /// Verifies and applies sealed runs from anywhere, in one transaction (SPEC §3: a replica
+    /// verifies what it receives before applying it). Each run must continue its node's chain
+    /// exactly, hash to its seal and carry a signature by the key `publicKey` gives for its node;
+    /// its records must be well formed and within the clock skew. A run that fails is refused
+    /// whole and named; so is every later run of the same chain in the batch (they cannot
+    /// continue a chain that stopped). A run held already is a duplicate. `accept` may refuse a
+    /// run for reasons of its own (the central's record rules) before anything is checked.
+    @discardableResult
+    public func applySealed(_ runs: [SealedRun], publicKey: (NodeID) -> [UInt8]?,
+                            accept: (SealedRun) -> String? = { _ in nil },
+                            alsoInTransaction more: (SealedApplyReport) throws -> Void = { _ in }) throws -> SealedApplyReport {
+        try storageTransaction {
+            var report = SealedApplyReport()
+            var stopped: [String: String] = [:]   // chain → why it stopped in this batch
+            let wallClock = now()
+            for run in runs {
+                let seal = run.seal
+                let chainKey = "\(seal.node.rawValue)/\(seal.scope)"
+                if let held = try heldSeal(node: seal.node, scope: seal.scope, first: seal.first) {
+                    if held == seal { report.duplicateRuns += 1; continue }
+                    report.rejected.append(.init(seal: seal, reason: "node \(seal.node.hex) signed other records \(seal.first)–\(seal.last) "
+                        + "in \(seal.scope) than the ones held here (two histories of one chain)"))
+                    continue
+                }
+                if let why = stopped[chainKey] {
+                    report.rejected.append(.init(seal: seal, reason: "an earlier run of node \(seal.node.hex) in \(seal.scope) was not taken (\(why))",
+                                                 retryLater: why.hasPrefix("later: ")))
+                    continue
+                }
+                func refuse(_ reason: String, retryLater: Bool = false) {
+                    report.rejected.append(.init(seal: seal, reason: reason, retryLater: retryLater))
+                    stopped[chainKey] = (retryLater ? "later: " : "") + reason
+                }
+                if let reason = accept(run) { refuse(reason); continue }
+                guard let key = publicKey(seal.node) else {
+                    refuse("node \(seal.node.hex) has no registered record key here; its records cannot be verified")
+                    continue
+                }
+                guard run.records.allSatisfy({ $0.origin == seal.node && KeyScope.scope(ofKey: $0.key) == seal.scope }) else {
+                    refuse("a run sealed by node \(seal.node.hex) for \(seal.scope) holds records of another node or audit")
+                    continue
+                }
+                let chain = try self.chain(node: seal.node, scope: seal.scope)
+                if run.withheld != nil {
+                    // The writer's signature still proves the step; the records stay away.
+                    do {
+                        guard seal.first == chain.count + 1, seal.previous == chain.head else {
+                            throw SealError("a withheld run of node \(seal.node.hex) in \(seal.scope) does not continue its chain")
+                        }
+                        guard seal.verifiesSignature(publicKey: key) else { throw SealError("the signature on node \(seal.node.hex)'s withheld run does not verify") }
+                    } catch {
+                        refuse("\(error)")
+                        continue
+                    }
+                    try storeSeal(seal, from: nil, through: nil, withheld: run.withheld)
+                    try saveChain(RecordChain(node: seal.node, scope: seal.scope, count: seal.last, head: seal.head))
+                    continue
+                }
+                let next: RecordChain
+                do {
+                    next = try seal.verify(records: run.records.map { $0.encoded() }, continuing: chain, publicKey: key)
+                } catch {
+                    refuse("\(error)")
+                    continue
+                }
+                do {
+                    for record in run.records {
+                        try record.validate()
+                        try HybridLogicalClock.checkSkew(record.timestamp, now: wallClock, maxSkewMilliseconds: clock.maxSkewMilliseconds)
+                    }
+                } catch {
+                    refuse("\(error)", retryLater: error is ClockSkewError)
+                    continue
+                }
+                let from = nextSequence
+                for record in run.records {
+                    try observe(record.timestamp)
+                    try applyValidated(record, report: &report.records)
+                }
+                try storeSeal(seal, from: from, through: nextSequence - 1)
+                try saveChain(next)
+            }
+            try persistClock()
+            try more(report)
+            return report
+        }
+    }
+
+    /// The seal held for `node`'s run starting at `first` in `scope`, if any.
+    func heldSeal(node: NodeID, scope: String, first: UInt64) throws -> Seal? {
+        let query = try cachedStatement("SELECT seal FROM seals WHERE node = ?1 AND scope = ?2 AND first = ?3")
+        query.bind(1, Int64(bitPattern: node.rawValue))
+        query.bind(2, scope)
+        query.bind(3, Int64(first))
+        defer { query.reset() }
+        guard try query.step() else { return nil }
+        return try Seal(decoding: query.blob(0))
+    }
+}
+
+extension Seal {
+    /// The signature alone, for a withheld run whose records are not at hand.
+    public func verifiesSignature(publicKey: [UInt8]) -> Bool {
+        RecordSeals.verifySignature(self, publicKey: publicKey)
+    }
+}
