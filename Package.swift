@@ -68,7 +68,7 @@ let package = Package(
             name: "CentralNode",
             dependencies: [
                 "AuditDomain", "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "CanonicalJSON",
-                "NoiseProtocol", "WireProtocol", "Transport", "HexEncoding", "Certificates",
+                "NoiseProtocol", "WireProtocol", "Transport", "HexEncoding", "Certificates", "RecordSeals",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -77,7 +77,7 @@ let package = Package(
             name: "FieldNode",
             dependencies: [
                 "MergeCore", "ReplicaStore", "SQLiteKit", "AuditReplica", "NoiseProtocol", "WireProtocol", "Transport",
-                "HexEncoding",
+                "HexEncoding", "RecordSeals",
             ]
         ),
 

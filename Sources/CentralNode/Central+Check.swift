@@ -30,7 +30,14 @@ extension Central {
         do {
             let central = try Central(opening: directory)
             problems = try central.database.integrityProblems()
-            if problems.isEmpty { decisions = try central.checkDecidedDocuments() }
+            if problems.isEmpty {
+                decisions = try central.checkDecidedDocuments()
+                // The central's own records, against the seals it made when it wrote them.
+                if let key = central.store.recordSigningKey {
+                    decisions.altered += try central.store.verifyHeldRuns { $0 == central.node ? key.publicKey : nil }
+                        .map { "the central's own records: \($0)" }
+                }
+            }
         } catch let error as CentralError {
             throw error   // no central here: nothing to check
         } catch {

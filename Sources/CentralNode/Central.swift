@@ -1,6 +1,7 @@
 import AuditDomain
 import AuditReplica
 import Foundation
+import RecordSeals
 import MergeCore
 import ReplicaStore
 import SQLiteKit
@@ -50,7 +51,15 @@ public final class Central {
                                      create: create, migrations: CentralSchema.migrations, now: now)
         replica = AuditReplica(store: store, evidence: EvidenceStore(root: directory.appendingPathComponent("blobs")),
                                actor: Central.actor)
+        // The central's own records (plans, freezes, carried findings) are sealed as it writes them.
+        let raw = try KeyFile.loadOrCreate(directory.appendingPathComponent(Central.recordKeyPath)) {
+            RecordSigningKey.generate().rawRepresentation
+        }
+        store.recordSigningKey = try RecordSigningKey(rawRepresentation: raw)
     }
+
+    /// The Ed25519 key the central seals its own records with (protocol/signatures.md).
+    public static let recordKeyPath = "keys/record-signing.key"
 
     public var node: NodeID { store.node }
 

@@ -14,6 +14,8 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
     case unexpectedAnswer(String)
     case notEnrolled(String)
     case refusedRecords([String])
+    /// Own records that are not what this laptop sealed when it wrote them.
+    case alteredRecords([String])
     /// What answered at the central's address is not the central this laptop pinned.
     case wrongCentral(String)
     /// The laptop is enrolled but its key is gone or damaged.
@@ -66,6 +68,11 @@ public enum FieldError: Error, Equatable, CustomStringConvertible {
         case .refusedRecords(let reasons):
             "this laptop refused \(reasons.count) records from the central; check its clock and sync again (nothing is lost): "
                 + reasons.prefix(3).joined(separator: "; ")
+        case .alteredRecords(let problems):
+            "\(problems.count == 1 ? "a record" : "\(problems.count) runs of records") on this laptop changed after "
+                + "\(problems.count == 1 ? "it was" : "they were") written (\(problems.prefix(2).joined(separator: "; "))): "
+                + "the disk or a hand altered them, so nothing was sent. Run `auditsync field check`, keep a copy of this "
+                + "data directory, and tell the certification body"
         case .wrongCentral(let address):
             "the server at \(address) is not this laptop's central: its key is not the one pinned at enrollment. "
                 + "Do not sync on this network, and tell the certification body; nothing was sent"

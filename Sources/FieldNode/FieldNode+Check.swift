@@ -11,8 +11,10 @@ public struct FieldCheckReport: Equatable, Sendable {
     public let evidenceChecked: Int
     /// Those that did not match their SHA-256, now set aside in `blobs/quarantine/`.
     public let quarantined: [DamagedEvidence]
+    /// This laptop's records that are not what it sealed when it wrote them, in words.
+    public var alteredRecords: [String] = []
 
-    public var isHealthy: Bool { databaseProblems.isEmpty && quarantined.isEmpty }
+    public var isHealthy: Bool { databaseProblems.isEmpty && quarantined.isEmpty && alteredRecords.isEmpty }
 }
 
 extension FieldNode {
@@ -30,16 +32,23 @@ extension FieldNode {
         } catch {
             problems = ["\(error)"]
         }
+        var altered: [String] = []
         if let node {
             do { problems = try node.database.integrityProblems() } catch { problems = ["\(error)"] }
+            // Every record this laptop wrote, against the seal it made when it wrote it.
+            if problems.isEmpty, let key = node.store.recordSigningKey {
+                altered = (try? node.store.verifyHeldRuns { $0 == node.node ? key.publicKey : nil }) ?? []
+            }
         }
         let evidence = EvidenceStore(root: directory.appendingPathComponent("blobs"))
         let (checked, damaged) = evidence.setAsideEveryDamagedBlob()
         // A damaged database may still answer; if it cannot, the files keep their names only.
         let references = damaged.isEmpty ? [:] : ((try? node?.evidenceReferences()) ?? [:])
         let auditor = (try? node?.enrollment)??.auditor
-        return FieldCheckReport(
+        var report = FieldCheckReport(
             databaseProblems: problems, evidenceChecked: checked,
             quarantined: damaged.map { describe($0, in: directory, references: references, auditor: auditor) })
+        report.alteredRecords = altered
+        return report
     }
 }

@@ -18,6 +18,10 @@ extension FieldNode {
             let rows = try store.records(after: through, limit: PushLimits.batch)
             guard let last = rows.last else { break }
             let own = rows.filter { $0.record.timestamp.node == node }
+            // A record altered on this disk after it was written does not leave: the central
+            // would take it as this auditor's work (SPEC §3). Nothing is sent; nothing is lost.
+            let altered = try store.alteredOwnRecords(own)
+            if !altered.isEmpty { throw FieldError.alteredRecords(altered) }
             if !own.isEmpty {
                 // Noted before it leaves: from here on the central may hold these records.
                 try noteSent(through: last.sequence)

@@ -44,6 +44,7 @@ public final class FieldNode {
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
         }
         store = try ReplicaStore(path: file.path, create: !exists, migrations: FieldSchema.migrations, now: now)
+        store.recordSigningKey = try Self.loadRecordKey(in: directory)
     }
 
     /// This node's id: drawn when the replica was created, registered at the central by

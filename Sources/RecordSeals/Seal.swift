@@ -121,3 +121,12 @@ public func verifySignature(_ seal: Seal, publicKey: [UInt8]) -> Bool {
     guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
     return key.isValidSignature(seal.signature, for: seal.signedBytes)
 }
+
+extension Seal {
+    /// Checks `records` against this seal alone, folding from its own `previous` head: whether
+    /// they are the records the node signed, whatever came before them in the chain.
+    public func verifyAlone(records: [[UInt8]], publicKey: [UInt8]) throws(SealError) {
+        _ = try verify(records: records, continuing: RecordChain(node: node, scope: scope, count: first - 1, head: previous),
+                       publicKey: publicKey)
+    }
+}

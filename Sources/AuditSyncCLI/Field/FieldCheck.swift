@@ -28,7 +28,8 @@ struct FieldCheck: ParsableCommand {
         global.emit(["database": .string(report.databaseProblems.isEmpty ? "ok" : "damaged"),
                      "database_problems": .array(report.databaseProblems.map(JSONValue.string)),
                      "database_advice": .optional(report.databaseProblems.isEmpty ? nil : Self.databaseAdvice),
-                     "evidence": .int(report.evidenceChecked), "quarantined": .array(report.quarantined.map(\.json))],
+                     "evidence": .int(report.evidenceChecked), "quarantined": .array(report.quarantined.map(\.json)),
+                     "altered_records": .array(report.alteredRecords.map(JSONValue.string))],
                     text: Self.text(report))
         if !report.isHealthy { throw ExitCode(1) }
     }
@@ -53,6 +54,11 @@ struct FieldCheck: ParsableCommand {
         }
         lines.append("\(files) checked, \(report.quarantined.count) damaged")
         lines += report.quarantined.map(\.advice)
+        if !report.alteredRecords.isEmpty {
+            lines.append("records altered since they were written (they will not be sent; keep a copy of this directory "
+                         + "and tell the certification body):")
+            lines += report.alteredRecords.map { "  " + $0 }
+        }
         return lines.joined(separator: "\n")
     }
 }
