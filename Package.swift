@@ -106,7 +106,11 @@ let package = Package(
         .testTarget(name: "CanonicalJSONTests", dependencies: ["TestSupport", "CanonicalJSON"]),
         .testTarget(name: "HexEncodingTests", dependencies: ["TestSupport", "HexEncoding"]),
         .testTarget(name: "CertificatesTests", dependencies: ["TestSupport", "Certificates", "CanonicalJSON", "HexEncoding"]),
-        .testTarget(name: "AuditDomainTests", dependencies: ["TestSupport", "AuditDomain"]),
+        .testTarget(
+            name: "AuditDomainTests",
+            // CanonicalJSON, WireProtocol and Crypto for CatalogFileTests: protocol/catalog.json.
+            dependencies: ["TestSupport", "AuditDomain", "CanonicalJSON", "WireProtocol", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditDocumentFormat", "CanonicalJSON"]),
         .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),
         .testTarget(name: "RecordSealsTests", dependencies: ["TestSupport", "RecordSeals", "MergeCore", "HexEncoding"]),

@@ -12,7 +12,8 @@ import XCTest
 /// This file reads the vectors from the document and checks how many there are and the constants
 /// its prose states. The vectors themselves are checked in `WireGoldenVectorTests+Encodings.swift`
 /// (frames, messages, hellos, errors, invalid input) and `WireGoldenVectorTests+Handshake.swift`
-/// (version negotiation, the handshake transcript, transport messages), with the decoding helpers
+/// (version negotiation, the handshake transcript, transport messages) and
+/// `WireGoldenVectorTests+Sync.swift` (the sync messages' payloads), with the decoding helpers
 /// they share in `WireGoldenVectorTestSupport.swift`.
 final class WireGoldenVectorTests: XCTestCase {
     /// Update these together with the vectors in `protocol/wire.md`: removing a vector must be a
@@ -25,6 +26,7 @@ final class WireGoldenVectorTests: XCTestCase {
         "negotiation-vector": 4,
         "handshake-vector": 1,
         "invalid-vector": 28,
+        "sync-vector": 15,
     ]
 
     /// The message payload limit the invalid vectors assume when they name none.
@@ -139,6 +141,7 @@ final class WireGoldenVectorTests: XCTestCase {
 
     static let vectorTags: Set = [
         "frame-vector", "message-vector", "hello-vector", "error-vector", "negotiation-vector", "handshake-vector", "invalid-vector",
+        "sync-vector",
     ]
 
     static func loadVectors(filePath: String = #filePath) throws -> Vectors {
