@@ -37,6 +37,8 @@ extension ReplicaStore {
                 try noteRestamp(sequence, old: record.timestamp, new: stamp)
                 done.append(Restamp(sequence: sequence, old: record.timestamp, new: stamp))
             }
+            // Their bytes changed: the runs holding them are sealed again, as they now are.
+            try resealOwn(after: done.map(\.sequence))
             try persistClock()
             return done
         }

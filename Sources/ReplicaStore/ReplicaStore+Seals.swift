@@ -188,3 +188,35 @@ extension ReplicaStore {
         return problems
     }
 }
+
+extension ReplicaStore {
+    /// Seals again this node's own runs from the first one holding a position of `sequences`
+    /// (records it re-stamped after its clock ran ahead: their bytes changed), each over the same
+    /// log positions, continuing the chain from before them. Only records no one took are ever
+    /// re-stamped, so no other replica holds the seals replaced (inside the re-stamp's transaction).
+    func resealOwn(after sequences: [Int64]) throws {
+        guard let key = recordSigningKey, let earliest = sequences.min() else { return }
+        let query = try database.prepare("""
+            SELECT id, from_seq, through_seq, scope, seal FROM seals
+            WHERE node = ?1 AND from_seq IS NOT NULL AND through_seq >= ?2 ORDER BY from_seq
+            """)
+        query.bind(1, Int64(bitPattern: node.rawValue))
+        query.bind(2, earliest)
+        var runs: [(id: Int64, from: Int64, through: Int64, seal: Seal)] = []
+        try query.forEachRow { row in runs.append((row.int64(0), row.int64(1), row.int64(2), try Seal(decoding: row.blob(4)))) }
+        var chains: [String: RecordChain] = [:]
+        for run in runs {
+            let scope = run.seal.scope
+            var chain = chains[scope] ?? RecordChain(node: node, scope: scope, count: run.seal.first - 1, head: run.seal.previous)
+            let before = chain
+            for position in run.from...run.through { chain.append(try loggedRecord(sequence: position)) }
+            let seal = try key.seal(from: before, to: chain)
+            let update = try cachedStatement("UPDATE seals SET seal = ?2 WHERE id = ?1")
+            update.bind(1, run.id)
+            update.bind(2, blob: seal.encoded())
+            try update.run()
+            chains[scope] = chain
+        }
+        for chain in chains.values { try saveChain(chain) }
+    }
+}
