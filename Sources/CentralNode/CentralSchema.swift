@@ -171,5 +171,10 @@ enum CentralSchema {
             ALTER TABLE decisions ADD COLUMN revision INTEGER;
             UPDATE decisions SET revision = 1 WHERE certificate IS NOT NULL;
             """),
+        // The public key each node seals its records with (protocol/signatures.md), registered at
+        // its first sync session over the channel its Noise key authenticated, then held to.
+        .init("0111-node-record-keys", sql: """
+            ALTER TABLE nodes ADD COLUMN record_key BLOB;
+            """),
     ]
 }

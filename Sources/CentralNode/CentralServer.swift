@@ -108,7 +108,12 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
                 log("\(connection.address) reported: \(error)")
                 connection.close(reason: "the node reported an error: \(error)")
             case .resume:
-                let answer = try desk.resume(try ResumeRequest(payload: message.payload), from: peer.node)
+                let request = try ResumeRequest(payload: message.payload)
+                if let refusal = try desk.central.registerRecordKey(request.recordKey, for: peer.node) {
+                    log("refused node \(peer.node.hex): \(refusal)")
+                    return connection.close(error: refusal)
+                }
+                let answer = try desk.resume(request, from: peer.node)
                 peer.resumed = answer
                 if answer.restored {
                     log("node \(peer.node.hex) synced with an earlier log; its cursor is read as \(answer.cursor) and it gives back what this central lost")

@@ -1,6 +1,7 @@
 import AuditReplica
 import Foundation
 import MergeCore
+import RecordSeals
 import ReplicaStore
 import WireProtocol
 
@@ -21,14 +22,17 @@ extension FieldNode {
         // The audits this laptop will hold: any other held here goes now (its push came first).
         summary.removed += try forgetAudits(notIn: start.audits)
 
-        var pending: [MergeRecord] = []
+        // What the runs of this download are verified with: the keys the central registered.
+        var recordKeys = Dictionary(start.recordKeys.map { (NodeID(rawValue: $0.node), $0.key) }, uniquingKeysWith: { first, _ in first })
+        if let own = store.recordSigningKey?.publicKey { recordKeys[node] = own }
+        var pending: [SealedRun] = []
         // Where the records pending reach: in the catch-up (at most the cursor), or past it.
         var catchUpThrough: UInt64?
         var logThrough: UInt64?
         func commitPending() throws {
             guard !pending.isEmpty || logThrough != nil || catchUpThrough != nil else { return }
-            let caughtUp = Set(pending.lazy.map { AuditSchema.audit(ofKey: $0.key) })
-            let report = try store.apply(pending) { report in
+            let caughtUp = Set(pending.lazy.map(\.seal.scope))
+            let sealed = try store.applySealed(pending, publicKey: { recordKeys[$0] }, alsoInTransaction: { report in
                 // A refused record (stamped too far ahead of this laptop's clock) keeps every
                 // position where it was: the next sync fetches it again.
                 guard report.rejected.isEmpty else { return }
@@ -42,13 +46,14 @@ extension FieldNode {
                     for audit in caughtUp { catchingUp[audit] = catchUpThrough }
                     try saveCatchUpProgress(catchingUp)
                 }
-            }
-            summary.received += report.applied
-            summary.conflicts += report.conflicts
+            })
+            summary.received += sealed.records.applied
+            summary.conflicts += sealed.records.conflicts
             pending.removeAll(keepingCapacity: true)
             (catchUpThrough, logThrough) = (nil, nil)
-            if !report.rejected.isEmpty {
-                throw FieldError.refusedRecords(report.rejected.map { "\($0.record.key) \($0.record.field): \($0.reason)" })
+            if !sealed.rejected.isEmpty {
+                throw FieldError.refusedRecords(sealed.rejected.map { "records \($0.seal.first)–\($0.seal.last) of node \($0.seal.node.hex) "
+                    + "in \($0.seal.scope): \($0.reason)" })
             }
             progress("received \(summary.received) records")
         }
@@ -73,8 +78,11 @@ extension FieldNode {
                     if catchUpThrough != nil { try commitPending() }
                     logThrough = batch.through
                 }
-                pending += try batch.records.map { try MergeRecord(decoding: $0) }
-                if pending.count >= Self.recordsPerCommit { try commitPending() }
+                for run in batch.runs {
+                    pending.append(SealedRun(seal: try Seal(decoding: run.seal), records: try run.records.map { try MergeRecord(decoding: $0) },
+                                             withheld: run.withheld))
+                }
+                if pending.reduce(0, { $0 + $1.records.count }) >= Self.recordsPerCommit { try commitPending() }
             case .pulled:
                 try commitPending()
                 let done = try PullDone(payload: message.payload)

@@ -1,5 +1,6 @@
 import Foundation
 import MergeCore
+import RecordSeals
 import ReplicaStore
 import WireProtocol
 
@@ -15,33 +16,41 @@ extension FieldNode {
         var through = try pushStart(centralHolds: held)
         if try skipReceivedRecords(from: through) { return }
         while true {
-            let rows = try store.records(after: through, limit: PushLimits.batch)
-            guard let last = rows.last else { break }
-            let own = rows.filter { $0.record.timestamp.node == node }
+            let page = try store.records(after: through, limit: PushLimits.batch)
+            guard let pageEnd = page.last?.sequence else { break }
+            let own = page.filter { $0.record.timestamp.node == node }
             // A record altered on this disk after it was written does not leave: the central
             // would take it as this auditor's work (SPEC §3). Nothing is sent; nothing is lost.
             let altered = try store.alteredOwnRecords(own)
             if !altered.isEmpty { throw FieldError.alteredRecords(altered) }
-            if !own.isEmpty {
+            // Whole sealed runs: a run the page cut is completed from the log.
+            let sealed = try store.sealedRuns(own)
+            let last = max(pageEnd, sealed.through ?? pageEnd)
+            if !sealed.runs.isEmpty {
+                let runs = sealed.runs
                 // Noted before it leaves: from here on the central may hold these records.
-                try noteSent(through: last.sequence)
-                try channel.send(RecordBatch(through: UInt64(last.sequence), records: own.map { $0.record.encoded() }).message(.push))
+                try noteSent(through: last)
+                try channel.send(RecordBatch(through: UInt64(last), runs: runs.map { run in
+                    RunPayload(seal: run.seal.encoded(), records: run.records.map { $0.encoded() })
+                }).message(.push))
                 let answer = try PushAnswer(payload: try expect(.pushed, from: channel, step: "push").payload)
-                guard answer.through == UInt64(last.sequence) else {
+                guard answer.through == UInt64(last) else {
                     throw FieldError.unexpectedAnswer("an acknowledgement for another batch")
                 }
                 summary.sent += Int(answer.accepted)
-                try notePostponed(answer.refusals.filter(\.retryLater).compactMap { Int($0.index) < own.count ? own[Int($0.index)].sequence : nil },
-                                  among: own.map(\.sequence))
+                let positions = runs.map(\.sequences)
+                let postponed = answer.refusals.filter(\.retryLater).flatMap { Int($0.index) < runs.count ? positions[Int($0.index)] : [] }
+                try notePostponed(postponed, among: positions.flatMap { $0 })
                 if !answer.refusals.contains(where: \.retryLater) { try setConfig(Self.ackedKey, String(answer.through)) }
                 var retryFrom: Int64?
-                for refusal in answer.refusals where Int(refusal.index) < own.count {
-                    let (sequence, record) = own[Int(refusal.index)]
+                for refusal in answer.refusals where Int(refusal.index) < runs.count {
+                    let run = runs[Int(refusal.index)]
+                    let what = "\(run.records.count) record\(run.records.count == 1 ? "" : "s") of \(run.records.first.map { "\($0.key)" } ?? run.seal.scope)"
                     if refusal.retryLater {
-                        retryFrom = min(retryFrom ?? sequence, sequence)
-                        summary.postponed.append("\(record.key) \(record.field): \(refusal.reason)")
+                        retryFrom = min(retryFrom ?? positions[Int(refusal.index)].min()!, positions[Int(refusal.index)].min()!)
+                        summary.postponed.append("\(what): \(refusal.reason)")
                     } else {
-                        summary.refused.append("\(record.key) \(record.field): \(refusal.reason)")
+                        summary.refused.append("\(what): \(refusal.reason)")
                     }
                 }
                 progress("sent \(summary.sent) records")
@@ -52,7 +61,7 @@ extension FieldNode {
                     return
                 }
             }
-            through = last.sequence
+            through = last
             try setConfig(Self.pushedKey, String(through))
         }
     }
@@ -112,24 +121,27 @@ extension FieldNode {
         guard var from = try config(Self.relayFromKey).flatMap(Int64.init),
               let to = try config(Self.relayToKey).flatMap(Int64.init) else { return }
         while from < to {
-            let rows = try store.records(after: from, limit: PushLimits.batch).filter { $0.sequence <= to }
-            guard let last = rows.last else { break }
-            let others = rows.filter { $0.record.timestamp.node != node }
-            if !others.isEmpty {
-                try channel.send(RecordBatch(through: UInt64(last.sequence), records: others.map { $0.record.encoded() })
-                    .message(.relay))
+            let page = try store.records(after: from, limit: PushLimits.batch).filter { $0.sequence <= to }
+            guard let pageEnd = page.last?.sequence else { break }
+            let sealed = try store.sealedRuns(page.filter { $0.record.timestamp.node != node })
+            let last = max(pageEnd, sealed.through ?? pageEnd)
+            if !sealed.runs.isEmpty {
+                let runs = sealed.runs
+                try channel.send(RecordBatch(through: UInt64(last), runs: runs.map { run in
+                    RunPayload(seal: run.seal.encoded(), records: run.records.map { $0.encoded() })
+                }).message(.relay))
                 let answer = try PushAnswer(payload: try expect(.pushed, from: channel, step: "relay").payload)
-                guard answer.through == UInt64(last.sequence) else {
+                guard answer.through == UInt64(last) else {
                     throw FieldError.unexpectedAnswer("an acknowledgement for another batch")
                 }
                 summary.relayed += Int(answer.accepted)
-                for refusal in answer.refusals where Int(refusal.index) < others.count {
-                    let record = others[Int(refusal.index)].record
-                    summary.refused.append("relayed \(record.key) \(record.field) by node \(record.timestamp.node.hex): \(refusal.reason)")
+                for refusal in answer.refusals where Int(refusal.index) < runs.count {
+                    let seal = runs[Int(refusal.index)].seal
+                    summary.refused.append("relayed records \(seal.first)–\(seal.last) of node \(seal.node.hex) in \(seal.scope): \(refusal.reason)")
                 }
                 progress("gave back \(summary.relayed) records of other nodes")
             }
-            from = last.sequence
+            from = last
             try setConfig(Self.relayFromKey, String(from))
         }
         try database.transaction {

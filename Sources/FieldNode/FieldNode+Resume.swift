@@ -13,7 +13,8 @@ extension FieldNode {
     func resume(on channel: BlockingChannel, into summary: inout SyncSummary) throws -> ResumeAnswer {
         let log = try config(Self.pulledLogKey).flatMap { UInt64($0, radix: 16) } ?? 0
         let cursor = UInt64(try config(Self.pulledKey).flatMap(UInt64.init) ?? 0)
-        try channel.send(ResumeRequest(log: log, cursor: cursor).message)
+        guard let recordKey = store.recordSigningKey?.publicKey else { throw FieldError.unexpectedAnswer("no record key on this laptop") }
+        try channel.send(ResumeRequest(log: log, cursor: cursor, recordKey: recordKey).message)
         let answer = try ResumeAnswer(payload: try expect(.resumed, from: channel, step: "resume").payload)
         guard answer.cursor <= cursor else { throw FieldError.unexpectedAnswer("a cursor ahead of this laptop's") }
         try reconcile(to: answer, from: cursor)

@@ -10,11 +10,18 @@ public struct SealedRun: Equatable, Sendable {
     public let records: [MergeRecord]
     /// Why the records are not here (a central's refusal), for a run that carries none.
     public let withheld: String?
+    /// Where its records lie in the log of the replica that read it (`sealedRuns`).
+    public var firstSequence: Int64?
 
     public init(seal: Seal, records: [MergeRecord], withheld: String? = nil) {
         self.seal = seal
         self.records = records
         self.withheld = withheld
+    }
+
+    /// The log positions of its records in the replica that read it.
+    public var sequences: [Int64] {
+        firstSequence.map { Array($0..<($0 + Int64(records.count))) } ?? []
     }
 }
 
@@ -111,7 +118,9 @@ extension ReplicaStore {
             for position in from...last {
                 if let record = byPosition[position] { records.append(record) } else { records.append(try loggedRecord(sequence: position)) }
             }
-            runs.append(SealedRun(seal: seal, records: records))
+            var run = SealedRun(seal: seal, records: records)
+            run.firstSequence = from
+            runs.append(run)
             through = max(through ?? last, last)
             while index < rows.count, rows[index].sequence <= last { index += 1 }
         }
@@ -218,5 +227,18 @@ extension ReplicaStore {
             chains[scope] = chain
         }
         for chain in chains.values { try saveChain(chain) }
+    }
+}
+
+extension ReplicaStore {
+    /// The last log position of the run `seal` covers, as this replica holds it.
+    public func runEnd(of seal: Seal) throws -> Int64? {
+        let query = try cachedStatement("SELECT through_seq FROM seals WHERE node = ?1 AND scope = ?2 AND first = ?3")
+        query.bind(1, Int64(bitPattern: seal.node.rawValue))
+        query.bind(2, seal.scope)
+        query.bind(3, Int64(seal.first))
+        defer { query.reset() }
+        guard try query.step(), !query.isNull(0) else { return nil }
+        return query.int64(0)
     }
 }

@@ -59,6 +59,8 @@ public struct Hello: Equatable, Sendable {
 
 /// Protocol versions this build speaks, newest last.
 public enum ProtocolVersion {
-    public static let supported: [UInt16] = [1]
-    public static let current: UInt16 = 1
+    /// Version 2 carries records only in sealed runs (protocol/signatures.md) and the node's
+    /// record key in `resume`; a version 1 peer is refused with error code 1, saying so.
+    public static let supported: [UInt16] = [2]
+    public static let current: UInt16 = 2
 }

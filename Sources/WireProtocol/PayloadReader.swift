@@ -20,6 +20,10 @@ struct PayloadReader {
         try take(1).first!
     }
 
+    mutating func uint16() throws(FramingError) -> UInt16 {
+        try take(2).reduce(UInt16(0)) { $0 << 8 | UInt16($1) }
+    }
+
     mutating func uint32() throws(FramingError) -> UInt32 {
         try take(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
@@ -48,6 +52,11 @@ extension Array where Element == UInt8 {
         let bytes = UTF8Truncation.prefix(text, maxBytes: 255)
         append(UInt8(bytes.count))
         append(contentsOf: bytes)
+    }
+
+    mutating func appendUInt16(_ value: UInt16) {
+        append(UInt8(value >> 8))
+        append(UInt8(truncatingIfNeeded: value))
     }
 
     mutating func appendUInt32(_ value: UInt32) {

@@ -1,8 +1,9 @@
 /// The messages of a sync session (`protocol/wire.md` §8.5). Records travel as their canonical
 /// encoding (`protocol/records.md`), opaque to this layer: the nodes decode and check them.
 ///
-///     push     F→C  u8 format · u64 through (the field's log position the batch covers to)
-///                   · u32 count · count × (u32 length · record)
+///     push     F→C  u8 format (2) · u64 through (the field's log position the batch covers to)
+///                   · u32 runs · runs × (u16 length · seal · u16 length · withheld reason, UTF-8
+///                   (empty when the records follow) · u32 count · count × (u32 length · record))
 ///     relay    F→C  the same, with other nodes' records the central lost in a restore
 ///     pushed   C→F  u8 format · u64 through (echoed) · u32 accepted · u32 refused
 ///                   · refused × (u32 index in the batch · u8 retry (0 final, 1 send it again
@@ -13,55 +14,113 @@
 ///                   · u16 count · count × (u8 length · audit id): the audits it holds whole
 ///                   · u16 count · count × (u8 length · audit id) · count × u64 through: the
 ///                   audits whose catch-up was cut, and how far each got
-///     pulling  C→F  u8 format · u64 cursor · u16 count · count × (u8 length · audit id)
-///     records  C→F  u8 format · u64 through (the central's log position covered to)
-///                   · u32 count · count × (u32 length · record)
+///     pulling  C→F  u8 format (2) · u64 cursor · u16 count · count × (u8 length · audit id)
+///                   · u16 count · count × (u64 node · 32-byte record key)
+///     records  C→F  the same as push: u8 format (2) · u64 through (the central's log position
+///                   covered to) · sealed runs
 ///     pulled   C→F  u8 format · u64 cursor · u16 count · count × (u8 length · audit id): the
 ///                   field now holds everything up to the cursor of exactly these audits
 public enum SyncFormat {
     public static let version: UInt8 = 1
-    /// Records per `push` or `records` message a sender should not exceed.
-    public static let maxBatchRecords = 4096
+    /// Records per `push` or `records` message a sender should not exceed (a run holds at most
+    /// 4096, so two fill a batch).
+    public static let maxBatchRecords = 8192
 }
 
-/// A batch of encoded records with the log position it covers to (`push` and `records`).
-public struct RecordBatch: Equatable, Sendable {
-    public let through: UInt64
+/// One sealed run in a batch: the seal (protocol/signatures.md), opaque here, and the records it
+/// covers in chain order — or none, with why, for a run the sender withholds.
+public struct RunPayload: Equatable, Sendable {
+    public let seal: [UInt8]
+    public let withheld: String?
     public let records: [[UInt8]]
 
-    public init(through: UInt64, records: [[UInt8]]) {
-        self.through = through
+    public init(seal: [UInt8], withheld: String? = nil, records: [[UInt8]]) {
+        self.seal = seal
+        self.withheld = withheld
         self.records = records
     }
+}
+
+/// A batch of sealed runs of records with the log position it covers to (`push`, `relay`,
+/// `records`; protocol version 2): records travel only in whole runs with their seals, so the
+/// receiver verifies every run before applying it.
+public struct RecordBatch: Equatable, Sendable {
+    public let through: UInt64
+    public let runs: [RunPayload]
+
+    /// The format byte of version 2's record batches.
+    public static let format: UInt8 = 2
+    /// Runs in one batch at most.
+    public static let maxRuns = 4096
+    static let maxSealBytes = 512
+
+    public init(through: UInt64, runs: [RunPayload]) {
+        self.through = through
+        self.runs = runs
+    }
+
+    /// Every record of the batch, run after run.
+    public var records: [[UInt8]] { runs.flatMap(\.records) }
 
     public func message(_ type: MessageType) -> WireMessage {
         precondition(type == .push || type == .records || type == .relay, "record batches travel as push, relay or records")
-        precondition(records.count <= SyncFormat.maxBatchRecords, "at most \(SyncFormat.maxBatchRecords) records in a batch")
-        var payload: [UInt8] = [SyncFormat.version]
-        payload.reserveCapacity(13 + records.reduce(0) { $0 + 4 + $1.count })
+        precondition(runs.count <= Self.maxRuns && records.count <= SyncFormat.maxBatchRecords, "a batch too large")
+        var payload: [UInt8] = [Self.format]
+        payload.reserveCapacity(13 + runs.reduce(0) { $0 + 8 + $1.seal.count + $1.records.reduce(0) { $0 + 4 + $1.count } })
         payload.appendUInt64(through)
-        payload.appendUInt32(UInt32(records.count))
-        for record in records {
-            payload.appendUInt32(UInt32(record.count))
-            payload += record
+        payload.appendUInt32(UInt32(runs.count))
+        for run in runs {
+            payload.appendUInt16(UInt16(run.seal.count))
+            payload += run.seal
+            let withheld = Array((run.withheld ?? "").utf8.prefix(PushAnswer.maxReasonBytes))
+            payload.appendUInt16(UInt16(withheld.count))
+            payload += withheld
+            payload.appendUInt32(UInt32(run.records.count))
+            for record in run.records {
+                payload.appendUInt32(UInt32(record.count))
+                payload += record
+            }
         }
         return WireMessage(type, payload)
     }
 
     public init(payload: [UInt8], what: String) throws(FramingError) {
         var reader = PayloadReader(payload, what: what)
-        guard try reader.byte() == SyncFormat.version else { throw .malformed("\(what): unknown format") }
+        let format = try reader.byte()
+        guard format == Self.format else {
+            throw .malformed(format == 1 ? "\(what): records without seals (an AuditSync build before signed records; update it)"
+                                         : "\(what): unknown format")
+        }
         through = try reader.uint64()
         let count = Int(try reader.uint32())
-        guard count <= SyncFormat.maxBatchRecords else { throw .malformed("\(what): \(count) records in one batch") }
-        var records: [[UInt8]] = []
-        records.reserveCapacity(count)
+        guard count <= Self.maxRuns else { throw .malformed("\(what): \(count) runs in one batch") }
+        var runs: [RunPayload] = []
+        var total = 0
         for _ in 0..<count {
-            let length = Int(try reader.uint32())
-            records.append(Array(try reader.take(length)))
+            let sealLength = Int(try reader.uint16())
+            guard sealLength > 0, sealLength <= Self.maxSealBytes else { throw .malformed("\(what): a seal of \(sealLength) bytes") }
+            let seal = Array(try reader.take(sealLength))
+            let withheldLength = Int(try reader.uint16())
+            guard withheldLength <= PushAnswer.maxReasonBytes else { throw .malformed("\(what): a reason over \(PushAnswer.maxReasonBytes) bytes") }
+            guard let withheld = String(validating: try reader.take(withheldLength), as: UTF8.self) else {
+                throw .malformed("\(what): a reason is not UTF-8")
+            }
+            let records = Int(try reader.uint32())
+            total += records
+            guard total <= SyncFormat.maxBatchRecords else { throw .malformed("\(what): more than \(SyncFormat.maxBatchRecords) records in one batch") }
+            guard (records == 0) == (withheldLength > 0) else {
+                throw .malformed("\(what): a run carries records or says why it withholds them, never both or neither")
+            }
+            var encoded: [[UInt8]] = []
+            encoded.reserveCapacity(records)
+            for _ in 0..<records {
+                let length = Int(try reader.uint32())
+                encoded.append(Array(try reader.take(length)))
+            }
+            runs.append(RunPayload(seal: seal, withheld: withheldLength > 0 ? withheld : nil, records: encoded))
         }
         try reader.finish()
-        self.records = records
+        self.runs = runs
     }
 }
 
@@ -190,18 +249,56 @@ public struct PullRequest: Equatable, Sendable {
 /// caught-up audit now is); batches past it are the log after the cursor, and once one of them
 /// is committed the node holds every audit of `audits` up to its `through`.
 public struct PullStart: Equatable, Sendable {
-    public let cursor: UInt64
-    public let audits: [String]
+    /// A node's record key, as the central registered it.
+    public struct RecordKey: Equatable, Sendable {
+        public let node: UInt64
+        public let key: [UInt8]
 
-    public init(cursor: UInt64, audits: [String]) {
-        self.cursor = cursor
-        self.audits = audits
+        public init(node: UInt64, key: [UInt8]) {
+            self.node = node
+            self.key = key
+        }
     }
 
-    public var message: WireMessage { CursorAndAudits.message(.pulling, cursor: cursor, audits: audits) }
+    public let cursor: UInt64
+    public let audits: [String]
+    /// The record keys of every node whose runs this download may carry (the central's own, and
+    /// those of the nodes of the audits' teams): what the laptop verifies them with.
+    public let recordKeys: [RecordKey]
+
+    public static let format: UInt8 = 2
+    public static let maxKeys = 1 << 16 - 1
+
+    public init(cursor: UInt64, audits: [String], recordKeys: [RecordKey]) {
+        self.cursor = cursor
+        self.audits = audits
+        self.recordKeys = recordKeys
+    }
+
+    /// u8 format (2) · u64 cursor · the audit list · u16 count · count × (u64 node · 32-byte key).
+    public var message: WireMessage {
+        precondition(recordKeys.count <= Self.maxKeys && recordKeys.allSatisfy { $0.key.count == 32 })
+        var payload: [UInt8] = [Self.format]
+        payload.appendUInt64(cursor)
+        payload.appendAuditList(audits)
+        payload.appendUInt16(UInt16(recordKeys.count))
+        for entry in recordKeys {
+            payload.appendUInt64(entry.node)
+            payload += entry.key
+        }
+        return WireMessage(.pulling, payload)
+    }
 
     public init(payload: [UInt8]) throws(FramingError) {
-        (cursor, audits) = try CursorAndAudits.decode(payload, what: "pulling")
+        var reader = PayloadReader(payload, what: "pulling")
+        guard try reader.byte() == Self.format else { throw .malformed("pulling: unknown format") }
+        cursor = try reader.uint64()
+        audits = try reader.auditList()
+        let count = Int(try reader.uint16())
+        var keys: [RecordKey] = []
+        for _ in 0..<count { keys.append(RecordKey(node: try reader.uint64(), key: Array(try reader.take(32)))) }
+        try reader.finish()
+        recordKeys = keys
     }
 }
 

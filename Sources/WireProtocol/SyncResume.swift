@@ -15,24 +15,34 @@ public struct ResumeRequest: Equatable, Sendable {
     /// The central log the node's cursor counts in (0 before its first completed pull of it).
     public let log: UInt64
     public let cursor: UInt64
+    /// The public half of the Ed25519 key the node seals its records with (protocol/signatures.md):
+    /// the central registers it at the node's first session and holds it to it afterwards.
+    public let recordKey: [UInt8]
 
-    public init(log: UInt64, cursor: UInt64) {
+    public static let format: UInt8 = 2
+    public static let recordKeyLength = 32
+
+    public init(log: UInt64, cursor: UInt64, recordKey: [UInt8]) {
+        precondition(recordKey.count == Self.recordKeyLength, "an Ed25519 public key is 32 bytes")
         self.log = log
         self.cursor = cursor
+        self.recordKey = recordKey
     }
 
     public var message: WireMessage {
-        var payload: [UInt8] = [SyncFormat.version]
+        var payload: [UInt8] = [Self.format]
         payload.appendUInt64(log)
         payload.appendUInt64(cursor)
+        payload += recordKey
         return WireMessage(.resume, payload)
     }
 
     public init(payload: [UInt8]) throws(FramingError) {
         var reader = PayloadReader(payload, what: "resume")
-        guard try reader.byte() == SyncFormat.version else { throw .malformed("resume: unknown format") }
+        guard try reader.byte() == Self.format else { throw .malformed("resume: unknown format") }
         log = try reader.uint64()
         cursor = try reader.uint64()
+        recordKey = Array(try reader.take(Self.recordKeyLength))
         try reader.finish()
     }
 }

@@ -1,5 +1,6 @@
 import AuditReplica
 import MergeCore
+import RecordSeals
 import ReplicaStore
 import Transport
 import WireProtocol
@@ -18,6 +19,8 @@ final class PullStream {
     /// Log positions of the catch-up, ascending, and how far it was sent.
     private let catchUp: [Int64]
     private var catchUpSent = 0
+    /// The catch-up has sent every position up to here (a run completed from the log reaches past its chunk).
+    private var catchUpThrough: Int64 = 0
     private var position: Int64
     private let end: Int64
     private let cursor: UInt64
@@ -94,7 +97,7 @@ final class PullStream {
     func next() throws -> WireMessage? {
         if !started {
             started = true
-            return PullStart(cursor: cursor, audits: visible.sorted()).message
+            return PullStart(cursor: cursor, audits: visible.sorted(), recordKeys: try desk.central.recordKeys(forTeamsOf: visible)).message
         }
         if !queued.isEmpty {
             let (message, records) = queued.removeFirst()
@@ -105,10 +108,14 @@ final class PullStream {
         var scanned = 0
         while !isFinished, scanned < rowsPerStep {
             if catchUpSent < catchUp.count {
-                let part = catchUp[catchUpSent..<min(catchUpSent + Self.batchRecords, catchUp.count)]
-                catchUpSent += part.count
+                // Past what a completed run already took from the log.
+                let part = catchUp[catchUpSent..<min(catchUpSent + Self.batchRecords, catchUp.count)].filter { $0 > catchUpThrough }
+                catchUpSent = min(catchUpSent + Self.batchRecords, catchUp.count)
+                guard let last = part.last else { continue }
                 let records = zip(part, try desk.store.records(at: Array(part))).filter { $0.1.timestamp.node != node }
-                if let batch = batches(records, through: UInt64(part.last!)) { return batch }
+                let sealed = try desk.store.sealedRuns(records.map { ($0.0, $0.1) })
+                catchUpThrough = max(catchUpThrough, sealed.through ?? last)
+                if let batch = batches(sealed.runs, through: UInt64(max(last, sealed.through ?? last))) { return batch }
                 continue
             }
             let rows = try desk.store.records(after: position, limit: min(Self.batchRecords, rowsPerStep))
@@ -122,40 +129,51 @@ final class PullStream {
                                .split(whereSeparator: \.isNewline).map(String.init)).message]
                 return PullDone(cursor: UInt64(end), audits: visible.sorted()).message
             }
-            position = last.sequence
             let records = rows.filter {
                 $0.record.timestamp.node != node && visible.contains(AuditSchema.audit(ofKey: $0.record.key))
             }.map { ($0.sequence, $0.record) }
-            if let batch = batches(records, through: UInt64(position)) { return batch }
+            // Whole runs only: a run the page cut is completed from the log, and the page ends with it.
+            let sealed = try desk.store.sealedRuns(records)
+            position = max(last.sequence, sealed.through ?? last.sequence)
+            if let batch = batches(sealed.runs, through: UInt64(position)) { return batch }
         }
         return nil
     }
 
-    /// Records cut into `records` messages of at most `batchBytes` each, the first returned and
-    /// the rest queued. Each message's `through` is its last record's log position (the last
-    /// one's: `through`, which may lie past it when the rows after were filtered out), so the
-    /// node's cursor never passes a record it has not received. Small messages keep what a
-    /// dropped link wastes small: what was queued and the message cut in two are sent again.
-    private func batches(_ records: [(sequence: Int64, record: MergeRecord)], through: UInt64) -> WireMessage? {
-        guard !records.isEmpty else { return nil }
+    /// Runs put into `records` messages of about `batchBytes` each (a run is never cut), the
+    /// first returned and the rest queued. Each message's `through` is its last run's last log
+    /// position (the last message's: `through`, which may lie past it when the rows after were
+    /// filtered out), so the node's cursor never passes a record it has not received. Small
+    /// messages keep what a dropped link wastes small: what was queued is sent again.
+    private func batches(_ runs: [SealedRun], through: UInt64) -> WireMessage? {
+        guard !runs.isEmpty else { return nil }
         var messages: [(message: WireMessage, records: Int)] = []
-        var chunk: [[UInt8]] = []
+        var chunk: [RunPayload] = []
         var bytes = 0
-        for (index, (sequence, record)) in records.enumerated() {
-            let encoded = record.encoded()
-            chunk.append(encoded)
-            bytes += encoded.count + 4
-            let isLast = index == records.count - 1
-            if isLast || bytes >= Self.batchBytes {
-                messages.append((RecordBatch(through: isLast ? through : UInt64(sequence), records: chunk).message(.records),
-                                 chunk.count))
+        var records = 0
+        for (index, run) in runs.enumerated() {
+            let encoded = run.records.map { $0.encoded() }
+            chunk.append(RunPayload(seal: run.seal.encoded(), records: encoded))
+            bytes += encoded.reduce(160) { $0 + $1.count + 4 }
+            records += encoded.count
+            let isLast = index == runs.count - 1
+            let nextRecords = isLast ? 0 : runs[index + 1].records.count
+            if isLast || bytes >= Self.batchBytes || records + nextRecords > SyncFormat.maxBatchRecords {
+                let reach = isLast ? through : UInt64(runEnd(run))
+                messages.append((RecordBatch(through: reach, runs: chunk).message(.records), records))
                 chunk.removeAll(keepingCapacity: true)
                 bytes = 0
+                records = 0
             }
         }
         queued += messages.dropFirst()
         sent += messages[0].records
         return messages[0].message
+    }
+
+    /// The last log position of a run as this central holds it.
+    private func runEnd(_ run: SealedRun) -> Int64 {
+        (try? desk.store.runEnd(of: run.seal)) ?? 0
     }
 
     /// Bytes of records per `records` message, about: a few hundred typical records.

@@ -1,6 +1,7 @@
 import AuditReplica
 import Foundation
 import MergeCore
+import RecordSeals
 import ReplicaStore
 import Transport
 import WireProtocol
@@ -85,33 +86,50 @@ final class SyncDesk {
         }
     }
 
+    /// Verifies and applies the batch's sealed runs in one transaction (`applySealed`): a run is
+    /// taken whole or refused whole — its seal must verify with its node's registered record key,
+    /// and every record of it must pass `refusal`. Refusals name the run by its index in the batch.
     private func apply(_ batch: RecordBatch, refusal: (MergeRecord) -> String?,
                        alsoInTransaction more: ([PushAnswer.Refusal]) throws -> Void) throws -> PushAnswer {
         var refusals: [PushAnswer.Refusal] = []
-        var accepted: [(index: Int, record: MergeRecord)] = []
-        for (index, bytes) in batch.records.enumerated() {
+        var runs: [SealedRun] = []
+        var indexes: [Int] = []
+        for (index, payload) in batch.runs.enumerated() {
             do {
-                let record = try MergeRecord(decoding: bytes)
-                if let reason = refusal(record) {
-                    refusals.append(.init(index: UInt32(index), reason: reason))
-                } else {
-                    accepted.append((index, record))
+                let seal = try Seal(decoding: payload.seal)
+                let records = try payload.records.map { try MergeRecord(decoding: $0) }
+                guard payload.withheld == nil else {
+                    refusals.append(.init(index: UInt32(index), reason: "a laptop sends its records; it withholds none"))
+                    continue
                 }
+                runs.append(SealedRun(seal: seal, records: records))
+                indexes.append(index)
             } catch {
-                refusals.append(.init(index: UInt32(index), reason: "not a valid record: \(error)"))
+                refusals.append(.init(index: UInt32(index), reason: "not a valid sealed run: \(error)"))
             }
         }
-        var rejected = 0
-        try store.apply(accepted.map(\.record)) { report in
+        var keys: [NodeID: [UInt8]?] = [:]
+        var accepted = 0
+        let central = central
+        try store.applySealed(runs, publicKey: { node in
+            if let known = keys[node] { return known }
+            let key = try? central.recordKey(of: node)
+            keys[node] = key
+            return key ?? nil
+        }, accept: { run in
+            // A run is one change: the first record the rules refuse refuses it all.
+            for record in run.records { if let reason = refusal(record) { return reason } }
+            return nil
+        }, alsoInTransaction: { report in
             for rejection in report.rejected {
-                guard let entry = accepted.first(where: { $0.record == rejection.record }) else { continue }
-                refusals.append(.init(index: UInt32(entry.index), reason: rejection.reason, retryLater: rejection.retryLater))
+                guard let position = runs.firstIndex(where: { $0.seal == rejection.seal }) else { continue }
+                refusals.append(.init(index: UInt32(indexes[position]), reason: rejection.reason, retryLater: rejection.retryLater))
             }
-            rejected = report.rejected.count
+            accepted = report.records.applied + report.records.duplicates
             try more(refusals)
-        }
+        })
         refusals.sort { $0.index < $1.index }
-        return PushAnswer(through: batch.through, accepted: UInt32(accepted.count - rejected), refusals: refusals)
+        return PushAnswer(through: batch.through, accepted: UInt32(accepted), refusals: refusals)
     }
 
     /// The audits `auditor` is on the team of, and the earlier audits of their certifications
