@@ -32,8 +32,13 @@ extension ReplicaStore {
             for run in runs {
                 let seal = run.seal
                 let chainKey = "\(seal.node.rawValue)/\(seal.scope)"
-                if let held = try heldSeal(node: seal.node, scope: seal.scope, first: seal.first) {
-                    if held == seal { report.duplicateRuns += 1; continue }
+                let held = try heldSeal(node: seal.node, scope: seal.scope, first: seal.first)
+                if held == seal {
+                    report.duplicateRuns += 1
+                    report.records.duplicates += run.records.count
+                    continue
+                }
+                if held != nil, accept(run) == nil {
                     report.rejected.append(.init(seal: seal, reason: "node \(seal.node.hex) signed other records \(seal.first)–\(seal.last) "
                         + "in \(seal.scope) than the ones held here (two histories of one chain)"))
                     continue

@@ -171,7 +171,7 @@ public struct PushAnswer: Equatable, Sendable {
         through = try reader.uint64()
         accepted = try reader.uint32()
         let count = Int(try reader.uint32())
-        guard count <= SyncFormat.maxBatchRecords else { throw .malformed("pushed: \(count) refusals") }
+        guard count <= RecordBatch.maxRuns else { throw .malformed("pushed: \(count) refusals") }
         var refusals: [Refusal] = []
         for _ in 0..<count {
             let index = try reader.uint32()

@@ -14,6 +14,7 @@ final class SyncDeskTests: XCTestCase {
     private var scratch: CentralTestDirectory!
     private var central: Central!
     private var desk: SyncDesk!
+    private var sealer: TestSealer!
     private var audit = ""
     private let aliceNode = NodeID(rawValue: 0xA11CE)
 
@@ -29,6 +30,7 @@ final class SyncDeskTests: XCTestCase {
         audit = try central.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
                                         scope: "AI", lead: "alice", auditors: ["bob"])
         desk = SyncDesk(central: central)
+        sealer = TestSealer(central: central)
     }
 
     /// A record as a field node writes it: stamped now by `node`.
@@ -64,13 +66,13 @@ final class SyncDeskTests: XCTestCase {
     func testAPushAppliesWhatIsAllowedAndNamesEachRefusalByIndex() throws {
         let good = record("item", "\(audit)/iso42001:2023/4.1", "result", "conform")
         let forged = record("audit", audit, "lead", "alice")
-        let batch = RecordBatch(through: 42, records: [good.encoded(), [0xFF, 0x00], forged.encoded()])
+        let batch = try sealer.batch(through: 42, [.record(good), .garbage([0xFF, 0x00]), .record(forged)])
         let before = try central.store.recordCount()
         let answer = try desk.push(batch, from: aliceNode, auditor: "alice")
         XCTAssertEqual(answer.through, 42)
         XCTAssertEqual(answer.accepted, 1)
         XCTAssertEqual(answer.refusals.map(\.index), [1, 2])
-        XCTAssertTrue(answer.refusals[0].reason.hasPrefix("not a valid record"), answer.refusals[0].reason)
+        XCTAssertTrue(answer.refusals[0].reason.hasPrefix("not a valid sealed run"), answer.refusals[0].reason)
         XCTAssertEqual(try central.store.recordCount(), before + 1)
         // Pushing the same batch again changes nothing.
         XCTAssertEqual(try desk.push(batch, from: aliceNode, auditor: "alice").accepted, 1)
@@ -90,15 +92,16 @@ final class SyncDeskTests: XCTestCase {
                                 timestamp: Timestamp(milliseconds: clock.milliseconds + 20 * 60_000, counter: 0, node: aliceNode),
                                 seen: [])
         let desk = SyncDesk(central: skewed)
-        let early = try desk.push(RecordBatch(through: 1, records: [ahead.encoded()]), from: aliceNode, auditor: "alice")
+        let sealer = TestSealer(central: skewed)
+        let early = try desk.push(try sealer.batch(through: 1, records: [ahead]), from: aliceNode, auditor: "alice")
         XCTAssertEqual(early.accepted, 0)
         XCTAssertEqual(early.refusals.map(\.retryLater), [true], "a clock ahead is worth retrying")
         XCTAssertTrue(early.refusals[0].reason.contains("clock"), early.refusals[0].reason)
         clock.set("2026-11-29T08:11:00Z")
-        XCTAssertEqual(try desk.push(RecordBatch(through: 1, records: [ahead.encoded()]), from: aliceNode, auditor: "alice").accepted, 1)
+        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: [ahead]), from: aliceNode, auditor: "alice").accepted, 1)
         // A refusal by the rules stays final.
         let forged = record("audit", audit, "scope", "x")
-        XCTAssertEqual(try desk.push(RecordBatch(through: 2, records: [forged.encoded()]), from: aliceNode, auditor: "alice")
+        XCTAssertEqual(try desk.push(try sealer.batch(through: 2, records: [forged]), from: aliceNode, auditor: "alice")
             .refusals.map(\.retryLater), [false])
     }
 
@@ -118,7 +121,7 @@ final class SyncDeskTests: XCTestCase {
     }
 
     func testAPullStreamsTheTeamsAuditsButNotTheNodesOwnRecordsOrOtherAudits() throws {
-        _ = try desk.push(RecordBatch(through: 1, records: [record("item", "\(audit)/iso42001:2023/4.1", "result", "conform").encoded()]),
+        _ = try desk.push(try sealer.batch(through: 1, records: [record("item", "\(audit)/iso42001:2023/4.1", "result", "conform")]),
                           from: aliceNode, auditor: "alice")
         let other = try central.createAudit(client: "C-0001", standards: [StandardID("iso27001:2022")], kind: .stage1,
                                             scope: "ISMS", lead: "alice", auditors: ["eve"])
@@ -184,13 +187,14 @@ final class SyncDeskTests: XCTestCase {
         XCTAssertEqual(after.done.audits, [audit])
         // A cursor past the end of the log it names (a directory put back by hand) is read as
         // the end, and reconciled like a restore.
-        let resumed = try desk.resume(ResumeRequest(log: try central.logLineage().current, cursor: 1 << 40), from: eveNode)
+        let resumed = try desk.resume(ResumeRequest(log: try central.logLineage().current, cursor: 1 << 40, recordKey: [UInt8](repeating: 1, count: 32)), from: eveNode)
         XCTAssertEqual(resumed.cursor, UInt64(try central.store.lastSequence()))
         XCTAssertTrue(resumed.restored)
     }
 
     func testACutCatchUpResumesWhereItStoppedAndSendsNothingTwice() throws {
-        try central.store.write((0..<300).map { FieldWrite("note", "\(audit)/N-\($0)", "text", .text("note \($0)")) })
+        // Each its own run: a catch-up is cut only between whole runs.
+        for index in 0..<300 { try central.store.write([FieldWrite("note", "\(audit)/N-\(index)", "text", .text("note \(index)"))]) }
         let end = UInt64(try central.store.lastSequence())
         // Eve joins after all of it: her whole audit is a catch-up below her cursor.
         try central.store.write([FieldWrite("audit", audit, "team", .text("alice\nbob\neve"))])
@@ -198,7 +202,9 @@ final class SyncDeskTests: XCTestCase {
         let stream = try PullStream(desk: desk, node: NodeID(rawValue: 0xE7E), auditor: "eve",
                                     request: PullRequest(cursor: cursor, heldAudits: []))
         let start = try PullStart(payload: try XCTUnwrap(try stream.next()).payload)
-        XCTAssertEqual(start, PullStart(cursor: cursor, audits: [audit]))
+        XCTAssertEqual(start.cursor, cursor)
+        XCTAssertEqual(start.audits, [audit])
+        XCTAssertTrue(start.recordKeys.contains { $0.node == central.node.rawValue }, "the central's record key, to verify its runs")
         let all = try drain(stream)
         XCTAssertTrue(all.cursors.allSatisfy { $0 <= cursor }, "catch-up batches reach at most the cursor")
         let whole = all.records.count
@@ -216,14 +222,14 @@ final class SyncDeskTests: XCTestCase {
     func testAPushNotesHowFarTheCentralHoldsTheNodesRecordsButNotPastARecordToRetry() throws {
         XCTAssertNil(try central.pushedThrough(node: aliceNode.hex))
         let good = record("item", "\(audit)/iso42001:2023/4.1", "result", "conform")
-        _ = try desk.push(RecordBatch(through: 10, records: [good.encoded()]), from: aliceNode, auditor: "alice")
+        _ = try desk.push(try sealer.batch(through: 10, records: [good]), from: aliceNode, auditor: "alice")
         XCTAssertEqual(try central.pushedThrough(node: aliceNode.hex), 10)
         let ahead = MergeRecord(entity: "item", key: "\(audit)/iso42001:2023/4.2", field: "result", value: .text("conform"),
                                 timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds() + 3_600_000, counter: 0,
                                                      node: aliceNode), seen: [])
-        _ = try desk.push(RecordBatch(through: 20, records: [ahead.encoded()]), from: aliceNode, auditor: "alice")
+        _ = try desk.push(try sealer.batch(through: 20, records: [ahead]), from: aliceNode, auditor: "alice")
         XCTAssertEqual(try central.pushedThrough(node: aliceNode.hex), 10, "a record to send again holds the position")
-        XCTAssertEqual(try desk.resume(ResumeRequest(log: 0, cursor: 0), from: aliceNode).pushedThrough, 10)
+        XCTAssertEqual(try desk.resume(ResumeRequest(log: 0, cursor: 0, recordKey: [UInt8](repeating: 1, count: 32)), from: aliceNode).pushedThrough, 10)
     }
 
     func testRelayIsCheckedAsIfTheOriginNodeHadPushedIt() throws {
@@ -234,8 +240,8 @@ final class SyncDeskTests: XCTestCase {
                                timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0,
                                                     node: central.node), seen: [])
         let own = record("item", "\(audit)/iso42001:2023/4.3", "result", "conform")
-        let answer = try desk.relay(RecordBatch(through: 4, records: [bobsWork, strangers, plan, own].map { $0.encoded() }),
-                                    from: aliceNode)
+        _ = try sealer.key(for: NodeID(rawValue: 0x5757), enrolled: false)
+        let answer = try desk.relay(try sealer.batch(through: 4, records: [bobsWork, strangers, plan, own]), from: aliceNode)
         XCTAssertEqual(answer.accepted, 1)
         XCTAssertEqual(answer.refusals.map(\.index), [1, 2, 3])
         XCTAssertTrue(answer.refusals[0].reason.contains("not enrolled"), answer.refusals[0].reason)
@@ -246,13 +252,13 @@ final class SyncDeskTests: XCTestCase {
 
     func testADecidedAuditTakesNoMoreWritesAndSaysWhy() throws {
         let item = "\(audit)/iso42001:2023/4.1"
-        XCTAssertEqual(try desk.push(RecordBatch(through: 1, records: [record("item", item, "result", "conform").encoded()]),
+        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: [record("item", item, "result", "conform")]),
                                      from: aliceNode, auditor: "alice").accepted, 1)
         try central.addAuditor(id: "rita", name: "Rita Kahn", roles: [.reviewer])
         _ = try central.decide(audit: audit, reviewer: "rita", grant: false, reason: "stage 2 not complete")
         let digest = try central.documentDigest(audit: audit)
         let late = record("note", "\(audit)/N-LATE", "text", "written after the decision")
-        let answer = try desk.push(RecordBatch(through: 2, records: [late.encoded()]), from: aliceNode, auditor: "alice")
+        let answer = try desk.push(try sealer.batch(through: 2, records: [late]), from: aliceNode, auditor: "alice")
         XCTAssertEqual(answer.accepted, 0)
         XCTAssertEqual(answer.refusals.map(\.retryLater), [false], "final: the record stays on the laptop, listed as refused")
         XCTAssertTrue(answer.refusals[0].reason.contains("is read-only (decided on \(central.todayUTC): refused by rita)"),

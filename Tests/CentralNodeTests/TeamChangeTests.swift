@@ -83,7 +83,9 @@ final class TeamChangeTests: XCTestCase {
         XCTAssertTrue(try desk.visibleAudits(of: "erin").contains(audit), "erin's laptop receives it at its next sync")
         let note = MergeRecord(entity: "note", key: "\(audit)/N-1", field: "text", value: .text("on site"),
                                timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0, node: dan), seen: [])
-        XCTAssertEqual(try desk.push(RecordBatch(through: 1, records: [note.encoded()]), from: dan, auditor: "erin").accepted, 1)
+        let sealer = TestSealer(central: central)
+        _ = try sealer.key(for: dan, auditor: "erin")
+        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: [note], auditor: "erin"), from: dan, auditor: "erin").accepted, 1)
     }
 
     func testARemovedMemberNoLongerPullsNorPushesTheAudit() throws {
@@ -100,7 +102,8 @@ final class TeamChangeTests: XCTestCase {
         XCTAssertEqual(listed, [], "the audits bob's laptop will hold: none")
         let late = MergeRecord(entity: "note", key: "\(audit)/N-2", field: "text", value: .text("late"),
                                timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0, node: bobNode), seen: [])
-        let answer = try desk.push(RecordBatch(through: 1, records: [late.encoded()]), from: bobNode, auditor: "bob")
+        let answer = try desk.push(try TestSealer(central: central).batch(through: 1, records: [late], auditor: "bob"),
+                                   from: bobNode, auditor: "bob")
         XCTAssertTrue(answer.refusals.first?.reason.contains("not on the team") ?? false, "\(answer)")
     }
 

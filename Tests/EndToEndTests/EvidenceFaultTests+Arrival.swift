@@ -84,7 +84,7 @@ private final class ScriptedCentral: SecureServerHandler, @unchecked Sendable {
             case .offer:
                 connection.send(BlobList(digests: []).message(.want))
             case .pull:
-                connection.send(PullStart(cursor: try PullRequest(payload: message.payload).cursor, audits: []).message)
+                connection.send(PullStart(cursor: try PullRequest(payload: message.payload).cursor, audits: [], recordKeys: []).message)
                 connection.send(PullDone(cursor: 0, audits: []).message)
                 connection.send(PublishedKeys(jwks: "{\"keys\":[]}").message)
                 connection.send(PublishedStatusLists(lists: []).message)

@@ -194,8 +194,8 @@ final class FuzzCorpusReplayTests: XCTestCase {
     private static let responderKey = try! StaticKeyPair(privateKeyBytes: (0..<32).map { UInt8($0) &* 7 &+ 3 })
     private static let initiatorStatic: [UInt8] = (0..<32).map { UInt8($0) &* 11 &+ 5 }
     private static let initiatorEphemeral: [UInt8] = (0..<32).map { UInt8($0) &* 13 &+ 9 }
-    private static let responderHello = Hello(versions: [1], node: 0xC0FFEE, role: .central, name: "fuzz-central")
-    private static let initiatorHello = Hello(versions: [1], node: 42, role: .field, name: "fuzz-field")
+    private static let responderHello = Hello(versions: ProtocolVersion.supported, node: 0xC0FFEE, role: .central, name: "fuzz-central")
+    private static let initiatorHello = Hello(versions: [ProtocolVersion.current], node: 42, role: .field, name: "fuzz-field")
 
     /// A `.send` holds fresh ciphertext on each session: only its length is compared.
     private enum Seen: Equatable {

@@ -54,7 +54,8 @@ final class SyncMessageTests: XCTestCase {
     }
 
     private var samples: [Sample] {
-        let batch = RecordBatch(through: 0x0102_0304_0506_0708, records: [[1, 2, 3], [], [0xFF]])
+        let batch = RecordBatch(through: 0x0102_0304_0506_0708, runs: [RunPayload(seal: [9, 9], records: [[1, 2, 3], [], [0xFF]]),
+                                                                       RunPayload(seal: [8], withheld: "refused", records: [])])
         let answer = PushAnswer(through: 99, accepted: 2, refusals: [.init(index: 1, reason: "no team"), .init(index: 4, reason: "é")])
         let list = BlobList(digests: [digest(0xA1), digest(0xB2)])
         return [
@@ -78,15 +79,21 @@ final class SyncMessageTests: XCTestCase {
     func testRecordBatchesRoundTripAsPushAndRecords() throws {
         var random = SplitMix64(seed: 0x5E_C0_20)
         for round in 0..<300 {
-            let records = (0..<Int.random(in: 0...12, using: &random)).map { _ in
-                // Now and then a record over 65535 bytes, so that the length really is 4 bytes.
-                randomBytes(Int.random(in: 0...(round % 50 == 7 ? 70_000 : 80), using: &random), using: &random)
+            let runs = (0..<Int.random(in: 0...4, using: &random)).map { _ -> RunPayload in
+                let seal = randomBytes(Int.random(in: 1...200, using: &random), using: &random)
+                if random.next() % 5 == 0 { return RunPayload(seal: seal, withheld: "refused \(random.next() % 100)", records: []) }
+                return RunPayload(seal: seal, records: (0..<Int.random(in: 1...6, using: &random)).map { _ in
+                    // Now and then a record over 65535 bytes, so that the length really is 4 bytes.
+                    randomBytes(Int.random(in: 0...(round % 50 == 7 ? 70_000 : 80), using: &random), using: &random)
+                })
             }
-            let batch = RecordBatch(through: random.next(), records: records)
+            let batch = RecordBatch(through: random.next(), runs: runs)
             let type: MessageType = round.isMultiple(of: 2) ? .push : .records
             let message = batch.message(type)
             XCTAssertEqual(message.type, type)
-            XCTAssertEqual(message.payload.count, 13 + records.reduce(0) { $0 + 4 + $1.count }, "round \(round)")
+            XCTAssertEqual(message.payload.count, 13 + runs.reduce(0) { total, run in
+                total + 8 + run.seal.count + (run.withheld?.utf8.count ?? 0) + run.records.reduce(0) { $0 + 4 + $1.count }
+            }, "round \(round)")
             let decoded = try RecordBatch(payload: message.payload, what: "\(type)")
             XCTAssertEqual(decoded, batch, "round \(round)")
             XCTAssertEqual(decoded.message(type).payload, message.payload, "round \(round)")
@@ -179,12 +186,16 @@ final class SyncMessageTests: XCTestCase {
     // MARK: the documented layout
 
     func testEachMessageHasTheDocumentedLayout() throws {
-        // push / records: type · u32 length · format 01 · u64 through · u32 count · (u32 length · record)…
-        let batch = RecordBatch(through: 0x0102_0304_0506_0708, records: [[0xAA], []])
-        let batchPayload: [UInt8] = [0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 2, 0, 0, 0, 1, 0xAA, 0, 0, 0, 0]
-        XCTAssertEqual(batch.message(.push).encoded(), [0x20, 0, 0, 0, 22] + batchPayload)
-        XCTAssertEqual(batch.message(.records).encoded(), [0x23, 0, 0, 0, 22] + batchPayload)
+        // push / records: type · u32 length · format 02 · u64 through · u32 runs · (u16 length · seal ·
+        // u16 length · withheld reason · u32 count · (u32 length · record)…)…
+        let batch = RecordBatch(through: 0x0102_0304_0506_0708, runs: [RunPayload(seal: [0x5E], records: [[0xAA], []])])
+        let batchPayload: [UInt8] = [0x02, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 1, 0, 1, 0x5E, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0xAA, 0, 0, 0, 0]
+        XCTAssertEqual(batch.message(.push).encoded(), [0x20, 0, 0, 0, 31] + batchPayload)
+        XCTAssertEqual(batch.message(.records).encoded(), [0x23, 0, 0, 0, 31] + batchPayload)
         XCTAssertEqual(try RecordBatch(payload: batchPayload, what: "push"), batch)
+        var unsealed = batchPayload
+        unsealed[0] = 0x01
+        assertRefused(try RecordBatch(payload: unsealed, what: "push"), "push: records without seals")
 
         // pushed: format · u64 through · u32 accepted · u32 refused · (u32 index · u8 retry · u16 length · UTF-8)…
         let answer = PushAnswer(through: 5, accepted: 0x0102_0304, refusals: [.init(index: 0x0A0B_0C0D, reason: "né"),
@@ -211,16 +222,17 @@ final class SyncMessageTests: XCTestCase {
         pastCursor[20] = 2
         assertRefused(try PullRequest(payload: pastCursor), "pull: a catch-up past the cursor")
 
-        // pulling: format · u64 cursor · u16 count · (u8 length · audit id)…
-        let pulling = PullStart(cursor: 9, audits: ["a"])
-        let pullingPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 1, 0x61]
-        XCTAssertEqual(pulling.message.encoded(), [0x2E, 0, 0, 0, 13] + pullingPayload)
+        // pulling: format 02 · u64 cursor · u16 count · (u8 length · audit id)… · u16 count · (u64 node · 32-byte key)…
+        let key = [UInt8](repeating: 0x4B, count: 32)
+        let pulling = PullStart(cursor: 9, audits: ["a"], recordKeys: [.init(node: 0x0A, key: key)])
+        let pullingPayload: [UInt8] = [0x02, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 1, 0x61, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x0A] + key
+        XCTAssertEqual(pulling.message.encoded(), [0x2E, 0, 0, 0, 55] + pullingPayload)
         XCTAssertEqual(try PullStart(payload: pullingPayload), pulling)
 
-        // resume: format · u64 log · u64 cursor; resumed: format · u64 log · u64 cursor · u8 flags · u64 pushed.
-        let resume = ResumeRequest(log: 0x0102_0304_0506_0708, cursor: 5)
-        let resumePayload: [UInt8] = [0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 5]
-        XCTAssertEqual(resume.message.encoded(), [0x2B, 0, 0, 0, 17] + resumePayload)
+        // resume: format 02 · u64 log · u64 cursor · 32-byte record key; resumed: format · u64 log · u64 cursor · u8 flags · u64 pushed.
+        let resume = ResumeRequest(log: 0x0102_0304_0506_0708, cursor: 5, recordKey: key)
+        let resumePayload: [UInt8] = [0x02, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 5] + key
+        XCTAssertEqual(resume.message.encoded(), [0x2B, 0, 0, 0, 49] + resumePayload)
         XCTAssertEqual(try ResumeRequest(payload: resumePayload), resume)
         let resumed = ResumeAnswer(log: 2, cursor: 3, pushedThrough: 4, restored: true)
         let resumedPayload: [UInt8] = [0x01, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 4]
@@ -292,7 +304,7 @@ final class SyncMessageTests: XCTestCase {
 
     func testAnotherFormatIsRefused() {
         for sample in samples {
-            for format: UInt8 in [0x00, 0x02, 0xFF] {
+            for format: UInt8 in [0x00, 0x02, 0xFF] where format != sample.payload[0] && !(sample.payload[0] == 0x02 && format == 0x01) {
                 var payload = sample.payload
                 payload[0] = format
                 assertRefused(try sample.decode(payload), "\(sample.name): unknown format", "\(sample.name) format \(format)")
@@ -302,17 +314,21 @@ final class SyncMessageTests: XCTestCase {
 
     // MARK: limits
 
-    func testABatchOver4096RecordsIsRefusedFromItsCountAlone() throws {
-        let header: [UInt8] = [0x01] + be(42, 8)
-        for (what, count) in [("push", 4097), ("records", 4097), ("push", 0x8000_0000), ("records", 0xFFFF_FFFF)] {
-            // Nothing follows the count: the refusal must name the count, not the missing records.
-            assertRefused(try RecordBatch(payload: header + be(UInt64(count), 4), what: what), "\(what): \(count) records in one batch")
+    func testABatchOverItsLimitsIsRefusedFromTheCountsAlone() throws {
+        let header: [UInt8] = [0x02] + be(42, 8)
+        for (what, count) in [("push", 4097), ("records", 0xFFFF_FFFF)] {
+            // Nothing follows the count: the refusal must name the count, not the missing runs.
+            assertRefused(try RecordBatch(payload: header + be(UInt64(count), 4), what: what), "\(what): \(count) runs in one batch")
         }
-        let full = try RecordBatch(payload: header + be(4096, 4) + [UInt8](repeating: 0, count: 4 * 4096), what: "push")
-        XCTAssertEqual(full.records.count, 4096)
-        XCTAssertTrue(full.records.allSatisfy(\.isEmpty))
-        XCTAssertEqual(full.message(.push).payload, header + be(4096, 4) + [UInt8](repeating: 0, count: 4 * 4096))
-        assertRefused(try RecordBatch(payload: header + be(4096, 4) + [UInt8](repeating: 0, count: 4 * 4095), what: "push"), "ends early")
+        let run: (Int) -> [UInt8] = { [self] records in be(1, 2) + [0x5E] + self.be(0, 2) + self.be(UInt64(records), 4) + [UInt8](repeating: 0, count: 4 * records) }
+        let full = try RecordBatch(payload: header + be(2, 4) + run(4096) + run(4096), what: "push")
+        XCTAssertEqual(full.records.count, 8192)
+        XCTAssertEqual(full.message(.push).payload, header + be(2, 4) + run(4096) + run(4096))
+        assertRefused(try RecordBatch(payload: header + be(3, 4) + run(4096) + run(4096) + be(1, 2) + [0x5E] + be(0, 2) + be(1, 4), what: "push"),
+                      "push: more than 8192 records in one batch")
+        assertRefused(try RecordBatch(payload: header + be(1, 4) + be(1, 2) + [0x5E] + be(0, 2) + be(0, 4), what: "push"),
+                      "a run carries records or says why it withholds them")
+        assertRefused(try RecordBatch(payload: header + be(1, 4) + be(0, 2), what: "push"), "a seal of 0 bytes")
     }
 
     func testOtherCountsAreRefusedFromTheCountAlone() {

@@ -28,7 +28,7 @@ extension WireGoldenVectorTests {
         switch message.type {
         case .resume:
             let value = try ResumeRequest(payload: payload)
-            return ("log \(value.log) · cursor \(value.cursor)", value.message)
+            return ("log \(value.log) · cursor \(value.cursor) · record key \(hex(value.recordKey))", value.message)
         case .resumed:
             let value = try ResumeAnswer(payload: payload)
             var text = "log \(value.log) · cursor \(value.cursor)"
@@ -37,8 +37,11 @@ extension WireGoldenVectorTests {
             return (text, value.message)
         case .push, .relay, .records:
             let value = try RecordBatch(payload: payload, what: "\(message.type)")
-            let records = value.records.map(hex).joined(separator: ", ")
-            return ("through \(value.through) · records" + (records.isEmpty ? "" : " " + records), value.message(message.type))
+            let runs = value.runs.map { run in
+                " [seal \(hex(run.seal)) · " + (run.withheld.map { "withheld \(jsonLiteral($0))" }
+                    ?? "records " + run.records.map(hex).joined(separator: ", ")) + "]"
+            }
+            return ("through \(value.through) · runs" + runs.joined(), value.message(message.type))
         case .pushed:
             let value = try PushAnswer(payload: payload)
             let refusals = value.refusals.map { " · refused \($0.index) \($0.retryLater ? "retry" : "final") \(jsonLiteral($0.reason))" }
@@ -53,7 +56,8 @@ extension WireGoldenVectorTests {
             return (text, value.message)
         case .pulling:
             let value = try PullStart(payload: payload)
-            return ("cursor \(value.cursor) · audits \(jsonList(value.audits))", value.message)
+            let keys = value.recordKeys.map { String($0.node, radix: 16) + " " + hex($0.key) }.joined(separator: ", ")
+            return ("cursor \(value.cursor) · audits \(jsonList(value.audits)) · record keys" + (keys.isEmpty ? "" : " " + keys), value.message)
         case .pulled:
             let value = try PullDone(payload: payload)
             return ("cursor \(value.cursor) · audits \(jsonList(value.audits))", value.message)

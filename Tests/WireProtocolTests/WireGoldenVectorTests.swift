@@ -52,8 +52,8 @@ final class WireGoldenVectorTests: XCTestCase {
         XCTAssertEqual(WireMessage.headerLength, 5)
         XCTAssertEqual(MessageDecoder.defaultMaxPayload, 16 << 20)
         XCTAssertEqual(Hello.format, 1)
-        XCTAssertEqual(ProtocolVersion.supported, [1])
-        XCTAssertEqual(ProtocolVersion.current, 1)
+        XCTAssertEqual(ProtocolVersion.supported, [2])
+        XCTAssertEqual(ProtocolVersion.current, 2)
         XCTAssertEqual(MessageType.allCases.map(\.rawValue), [0x01, 0x02, 0x03, 0x10, 0x11] + Array(0x20...0x2E))
         XCTAssertEqual(ChannelError.Code.allCases.map(\.rawValue), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0xFFFF])
     }

@@ -63,8 +63,8 @@ enum Fixture {
     static let initiatorStatic: [UInt8] = (0..<32).map { UInt8($0) &* 11 &+ 5 }
     static let initiatorEphemeral: [UInt8] = (0..<32).map { UInt8($0) &* 13 &+ 9 }
     static let initiatorStaticPublic = try! StaticKeyPair(privateKeyBytes: initiatorStatic).publicKey
-    static let responderHello = Hello(versions: [1], node: 0xC0FFEE, role: .central, name: "fuzz-central")
-    static let initiatorHello = Hello(versions: [1], node: 42, role: .field, name: "fuzz-field")
+    static let responderHello = Hello(versions: ProtocolVersion.supported, node: 0xC0FFEE, role: .central, name: "fuzz-central")
+    static let initiatorHello = Hello(versions: [ProtocolVersion.current], node: 42, role: .field, name: "fuzz-field")
 
     /// The initiator after writing message 1, and message 1 (its bytes never change).
     static let afterMessage1: (HandshakeState, [UInt8]) = {
