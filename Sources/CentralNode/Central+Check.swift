@@ -32,11 +32,9 @@ extension Central {
             problems = try central.database.integrityProblems()
             if problems.isEmpty {
                 decisions = try central.checkDecidedDocuments()
-                // The central's own records, against the seals it made when it wrote them.
-                if let key = central.store.recordSigningKey {
-                    decisions.altered += try central.store.verifyHeldRuns { $0 == central.node ? key.publicKey : nil }
-                        .map { "the central's own records: \($0)" }
-                }
+                // Every record held, against the seal its writer made, with the registered keys.
+                decisions.altered += try central.store.verifyHeldRuns(publicKey: { (try? central.recordKey(of: $0)) ?? nil })
+                    .map { "records held: \($0)" }
             }
         } catch let error as CentralError {
             throw error   // no central here: nothing to check

@@ -36,8 +36,9 @@ extension FieldNode {
         if let node {
             do { problems = try node.database.integrityProblems() } catch { problems = ["\(error)"] }
             // Every record this laptop wrote, against the seal it made when it wrote it.
-            if problems.isEmpty, let key = node.store.recordSigningKey {
-                altered = (try? node.store.verifyHeldRuns { $0 == node.node ? key.publicKey : nil }) ?? []
+            // and what it received, with the keys the central named at its last sync.
+            if problems.isEmpty, let keys = try? node.knownRecordKeys() {
+                altered = (try? node.store.verifyHeldRuns(publicKey: { keys[$0] }, reportUnknownKeys: false)) ?? []
             }
         }
         let evidence = EvidenceStore(root: directory.appendingPathComponent("blobs"))

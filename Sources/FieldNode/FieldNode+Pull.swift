@@ -1,5 +1,6 @@
 import AuditReplica
 import Foundation
+import HexEncoding
 import MergeCore
 import RecordSeals
 import ReplicaStore
@@ -25,6 +26,9 @@ extension FieldNode {
         // What the runs of this download are verified with: the keys the central registered.
         var recordKeys = Dictionary(start.recordKeys.map { (NodeID(rawValue: $0.node), $0.key) }, uniquingKeysWith: { first, _ in first })
         if let own = store.recordSigningKey?.publicKey { recordKeys[node] = own }
+        // Kept: `field check` verifies what this laptop holds with them.
+        try setConfig(Self.recordKeysKey, start.recordKeys.map { "\(NodeID(rawValue: $0.node).hex) \(Hex.encode($0.key))" }
+            .joined(separator: "\n"))
         var pending: [SealedRun] = []
         // Where the records pending reach: in the catch-up (at most the cursor), or past it.
         var catchUpThrough: UInt64?
@@ -122,5 +126,21 @@ extension FieldNode {
         guard let keys = try config(Self.keysKey) else { return nil }
         let lists = try config(Self.statusListsKey).map { $0.split(separator: "\n").map(String.init) } ?? []
         return (keys, lists)
+    }
+}
+
+extension FieldNode {
+    static let recordKeysKey = "trust.record_keys"
+
+    /// The record keys the central named at the last pull, and this laptop's own.
+    func knownRecordKeys() throws -> [NodeID: [UInt8]] {
+        var keys: [NodeID: [UInt8]] = [:]
+        for line in (try config(Self.recordKeysKey) ?? "").split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let node = NodeID(hex: String(parts[0])), let key = Hex.decode(parts[1]) else { continue }
+            keys[node] = key
+        }
+        if let own = store.recordSigningKey?.publicKey { keys[node] = own }
+        return keys
     }
 }

@@ -44,13 +44,14 @@ extension FieldNode {
                 if !answer.refusals.contains(where: \.retryLater) { try setConfig(Self.ackedKey, String(answer.through)) }
                 var retryFrom: Int64?
                 for refusal in answer.refusals where Int(refusal.index) < runs.count {
+                    // A run is one change, refused or postponed whole: each of its records is listed.
                     let run = runs[Int(refusal.index)]
-                    let what = "\(run.records.count) record\(run.records.count == 1 ? "" : "s") of \(run.records.first.map { "\($0.key)" } ?? run.seal.scope)"
+                    let lines = run.records.map { "\($0.key) \($0.field): \(refusal.reason)" }
                     if refusal.retryLater {
                         retryFrom = min(retryFrom ?? positions[Int(refusal.index)].min()!, positions[Int(refusal.index)].min()!)
-                        summary.postponed.append("\(what): \(refusal.reason)")
+                        summary.postponed += lines
                     } else {
-                        summary.refused.append("\(what): \(refusal.reason)")
+                        summary.refused += lines
                     }
                 }
                 progress("sent \(summary.sent) records")

@@ -19,6 +19,9 @@ public final class ReplicaStore {
     /// The key this node seals its own records with as it writes them (protocol/signatures.md);
     /// nil writes unsealed records (stores of tests and tools that never sync).
     public var recordSigningKey: RecordSigningKey?
+    /// Whether `applySealed` checks hashes and signatures. Always true but in the benchmark's
+    /// baseline (`auditsync-bench sync` measures what verifying costs).
+    public var verifiesSeals = true
 
     let statements: Statements
     /// The log position the next appended record takes, valid inside a write transaction.

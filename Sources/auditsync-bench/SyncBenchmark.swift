@@ -23,6 +23,8 @@ struct SyncBenchmark {
     struct Result {
         var records = 0
         var initialSeconds = 0.0
+        /// The same initial sync into a laptop that takes the seals on trust: what verifying costs.
+        var unverifiedInitialSeconds = 0.0
         var received = 0
         var rawSeconds = 0.0
         var incrementalSeconds = 0.0
@@ -37,6 +39,12 @@ struct SyncBenchmark {
         defer { large.stop() }
         result.rawSeconds = try ProcessStats.wallSeconds { try insertRaw(into: directory.appendingPathComponent("raw.sqlite")) }
         result.initialSeconds = try ProcessStats.wallSeconds { result.received = try large.sync().received }
+        do {
+            let baseline = try Deployment(directory: directory.appendingPathComponent("unverified"), records: records)
+            defer { baseline.stop() }
+            baseline.field.store.verifiesSeals = false
+            result.unverifiedInitialSeconds = try ProcessStats.wallSeconds { _ = try baseline.sync() }
+        }
         try large.addNotes(10, tag: "inc")
         result.incrementalSeconds = try ProcessStats.wallSeconds { _ = try large.sync() }
         result.peakRSSBytes = ProcessStats.peakResidentBytes()

@@ -89,6 +89,8 @@ case "sync":
             "initial_records_per_second": .double(Double(result.received) / result.initialSeconds),
             "raw_insert_seconds": .double(result.rawSeconds),
             "initial_ratio": .double(result.initialSeconds / result.rawSeconds),
+            "initial_unverified_seconds": .double(result.unverifiedInitialSeconds),
+            "verification_overhead": .double(result.initialSeconds / result.unverifiedInitialSeconds - 1),
             "incremental_seconds": .double(result.incrementalSeconds),
             "small_replica_records": .int(SyncBenchmark.smallRecords),
             "small_incremental_seconds": .double(result.smallIncrementalSeconds),

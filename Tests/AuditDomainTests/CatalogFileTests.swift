@@ -21,6 +21,8 @@ final class CatalogFileTests: XCTestCase {
     /// added here.
     static let publishedDigests: [UInt16: String] = [
         1: "04d366c4a068cdd4f4a807cc546dc5eff0bb47d0f5f768e0ea3b0bdb3d41bef7",
+        // The same items; the file names its protocol version.
+        2: "6ba6984d555795d012d130e86c229687d8666370e84d58de557c7197dc370021",
     ]
 
     func testCommittedCatalogFileIsTheCodesCatalog() throws {

@@ -93,17 +93,18 @@ extension ReplicaStoreTests {
         XCTAssertTrue(report.rejected[0].reason.contains("are not the ones it signed"), report.rejected[0].reason)
     }
 
-    func testALargeWriteIsSealedInRunsOfAtMostTheLimit() throws {
+    func testALargeWriteIsSealedInRunsThatTravelWhole() throws {
         let clock = FakeClock(base)
         let (alice, key) = try sealingStore(clock)
         try alice.write((0..<(Int(Seal.maximumCount) + 10)).map { FieldWrite("note", "A-2026-0001/N-\($0)", "text", .text("n\($0)")) })
         let runs = try everything(alice)
-        XCTAssertEqual(runs.map(\.records.count), [Int(Seal.maximumCount), 10])
+        XCTAssertEqual(runs.count, (Int(Seal.maximumCount) + 10 + ReplicaStore.sealedRunLength - 1) / ReplicaStore.sealedRunLength)
+        XCTAssertTrue(runs.dropLast().allSatisfy { $0.records.count == ReplicaStore.sealedRunLength })
         let receiver = try makeStore(clock: clock)
         XCTAssertEqual(try receiver.applySealed(runs, publicKey: { _ in key.publicKey }).records.applied, Int(Seal.maximumCount) + 10)
         // A page of the log that stops inside a run is completed to the run's end.
         let page = try alice.sealedRuns(alice.records(after: 0, limit: 5))
         XCTAssertEqual(page.runs.count, 1)
-        XCTAssertEqual(page.through, Int64(Seal.maximumCount))
+        XCTAssertEqual(page.through, Int64(ReplicaStore.sealedRunLength))
     }
 }

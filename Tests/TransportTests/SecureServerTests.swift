@@ -37,7 +37,7 @@ final class SecureServerTests: XCTestCase {
         let client = try await SecureClient.connect(on: clientLoop, fixture.clientConfiguration())
         XCTAssertEqual(client.peer?.staticKey, fixture.serverKey.publicKey)
         XCTAssertEqual(client.peer?.hello.name, "test central")
-        XCTAssertEqual(client.peer?.version, 1)
+        XCTAssertEqual(client.peer?.version, ProtocolVersion.current)
         try await client.send(WireMessage(.ping, [1, 2, 3]))
         let reply = try await client.receive()
         XCTAssertEqual(reply, WireMessage(.pong, [1, 2, 3]))
