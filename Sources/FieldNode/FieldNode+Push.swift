@@ -15,7 +15,7 @@ extension FieldNode {
         var through = try pushStart(centralHolds: held)
         if try skipReceivedRecords(from: through) { return }
         while true {
-            let rows = try store.records(after: through, limit: PushLimits.batch)
+            let rows = try wholeChanges(after: through)
             guard let last = rows.last else { break }
             let own = rows.filter { $0.record.timestamp.node == node }
             if !own.isEmpty {
@@ -108,7 +108,7 @@ extension FieldNode {
         guard var from = try config(Self.relayFromKey).flatMap(Int64.init),
               let to = try config(Self.relayToKey).flatMap(Int64.init) else { return }
         while from < to {
-            let rows = try store.records(after: from, limit: PushLimits.batch).filter { $0.sequence <= to }
+            let rows = try wholeChanges(after: from).filter { $0.sequence <= to }
             guard let last = rows.last else { break }
             let others = rows.filter { $0.record.timestamp.node != node }
             if !others.isEmpty {
@@ -132,6 +132,17 @@ extension FieldNode {
             try settings.remove(Self.relayFromKey)
             try settings.remove(Self.relayToKey)
         }
+    }
+
+    /// The log after `sequence`, a batch long, ending where a change ends: the central judges
+    /// each change (the records of one timestamp — a status move and its note, a result and its
+    /// author) whole, so a batch never splits one. A change's records are next to each other in
+    /// the log (one transaction wrote them). Only a change longer than a batch is sent in parts.
+    func wholeChanges(after sequence: Int64) throws -> [(sequence: Int64, record: MergeRecord)] {
+        let rows = try store.records(after: sequence, limit: PushLimits.batch)
+        guard rows.count == PushLimits.batch, let last = rows.last?.record.timestamp,
+              let end = rows.lastIndex(where: { $0.record.timestamp != last }) else { return rows }
+        return Array(rows[...end])
     }
 
     private enum PushLimits {

@@ -61,7 +61,7 @@ final class PushPolicyTests: XCTestCase {
             alice.note(key("N-7k2m9qxa")),
             alice.note(key("N-7K2M9QXA/x")),
             alice.note(key("N-7K2M9QXI")),
-            alice.finding(key("F-7K2M9QXA/../F-00000000"), item: "iso42001:2023/6.1"),
+            alice.finding(key("F-7K2M9QXA/../F-00000000"), item: "iso42001:2023/6.1.2"),
             alice.note(key("N-7K2M9QXA")),
         ]
         let pushed = try desk.push(changes, from: alice)
@@ -80,7 +80,7 @@ final class PushPolicyTests: XCTestCase {
     func testUnknownFieldsAndValuesOfTheWrongTypeOrSizeAreRefused() throws {
         let item = key("iso42001:2023/4.1")
         // Each case a change of its own (a fresh timestamp): one wrong field in an otherwise valid one.
-        let finding = { self.alice.finding(self.key("F-7K2M9QXA"), item: "iso42001:2023/6.1") }
+        let finding = { self.alice.finding(self.key("F-7K2M9QXA"), item: "iso42001:2023/6.1.2") }
         let evidence = { self.alice.evidence(self.key("E-7K2M9QXA")) }
         let note = { self.alice.note(self.key("N-7K2M9QXA")) }
         let cases: [([MergeRecord], String)] = [
@@ -114,7 +114,7 @@ final class PushPolicyTests: XCTestCase {
 
     func testAFindingMovesOneStepFromTheStatusItsWriterSawWithTheNoteTheStepNeeds() throws {
         let finding = key("F-7K2M9QXA")
-        let raised = alice.finding(finding, item: "iso42001:2023/6.1")
+        let raised = alice.finding(finding, item: "iso42001:2023/6.1.2")
         let open = raised[0].timestamp
         XCTAssertTrue(try desk.push([raised], from: alice).accepted(0))
 
@@ -149,7 +149,7 @@ final class PushPolicyTests: XCTestCase {
 
     func testMovesMadeOfflineArriveInOneBatchAndAMoveOverAnUnknownStatusIsTakenLater() throws {
         let finding = key("F-0000000G")
-        let raised = alice.finding(finding, item: "iso42001:2023/6.1")
+        let raised = alice.finding(finding, item: "iso42001:2023/6.1.2")
         let responded = alice.move(finding, to: "responded", saw: raised[0].timestamp, noteField: "response")
         let accepted = alice.move(finding, to: "accepted", saw: responded[0].timestamp, noteField: nil)
         let pushed = try desk.push([raised, responded, accepted], from: alice)
@@ -165,7 +165,7 @@ final class PushPolicyTests: XCTestCase {
 
         // A move that follows one refused in the same batch is refused with it, for good.
         let second = key("F-0000000H")
-        let raisedAgain = alice.finding(second, item: "iso42001:2023/6.1")
+        let raisedAgain = alice.finding(second, item: "iso42001:2023/6.1.2")
         let jump = alice.move(second, to: "accepted", saw: raisedAgain[0].timestamp, noteField: nil)
         let after = alice.move(second, to: "closed", saw: jump[0].timestamp, noteField: nil)
         let chained = try desk.push([raisedAgain, jump, after], from: alice)
@@ -197,7 +197,7 @@ final class PushPolicyTests: XCTestCase {
         let forged = try desk.push([
             bob.result(item, "conform", by: "alice"),
             bob.result(item, "conform").dropping("by"),
-            bob.finding(key("F-7K2M9QXA"), item: "iso42001:2023/6.1", raisedBy: "alice"),
+            bob.finding(key("F-7K2M9QXA"), item: "iso42001:2023/6.1.2", raisedBy: "alice"),
             bob.evidence(key("E-7K2M9QXA"), addedBy: "alice"),
             bob.note(key("N-7K2M9QXA"), by: "alice"),
             bob.result(key("iso42001:2023/4.2"), "nonconform"),

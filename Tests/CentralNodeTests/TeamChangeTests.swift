@@ -81,9 +81,11 @@ final class TeamChangeTests: XCTestCase {
         let plan = try central.changeTeam(of: audit, .add("erin"))
         XCTAssertEqual(plan.team, ["alice", "bob", "erin"])
         XCTAssertTrue(try desk.visibleAudits(of: "erin").contains(audit), "erin's laptop receives it at its next sync")
-        let note = MergeRecord(entity: "note", key: "\(audit)/N-1", field: "text", value: .text("on site"),
-                               timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0, node: dan), seen: [])
-        XCTAssertEqual(try desk.push(RecordBatch(through: 1, records: [note.encoded()]), from: dan, auditor: "erin").accepted, 1)
+        let stamp = Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0, node: dan)
+        let note = [("text", "on site"), ("by", "erin")].map {
+            MergeRecord(entity: "note", key: "\(audit)/N-7K2M9QXA", field: $0.0, value: .text($0.1), timestamp: stamp)
+        }
+        XCTAssertEqual(try desk.push(RecordBatch(through: 1, records: note.map { $0.encoded() }), from: dan, auditor: "erin").accepted, 2)
     }
 
     func testARemovedMemberNoLongerPullsNorPushesTheAudit() throws {

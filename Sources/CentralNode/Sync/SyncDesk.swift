@@ -31,34 +31,42 @@ final class SyncDesk {
 
     /// Checks every record of a push against the policy, applies the rest in one transaction,
     /// and says which were refused and why. The node's push position is noted in the same
-    /// transaction, unless a record is to be sent again (its clock ran ahead). Storage failures
-    /// throw (the connection closes and the node pushes again: applying is idempotent).
+    /// transaction, unless a record is to be sent again (its clock ran ahead, or what it
+    /// overwrote has not reached the central yet). Storage failures throw (the connection
+    /// closes and the node pushes again: applying is idempotent).
     func push(_ batch: RecordBatch, from node: NodeID, auditor: String) throws -> PushAnswer {
-        let policy = RecordPolicy(node: node, auditor: auditor, plan: plans(), decided: decisions())
-        return try apply(batch) { policy.refusal(of: $0) } alsoInTransaction: { [central] refusals in
+        let policy = policy(for: node, auditor: auditor, plan: plans(), decided: decisions())
+        return try apply(batch) { policy.refusal(of: $0, in: $1) } alsoInTransaction: { [central] refusals in
             if !refusals.contains(where: \.retryLater) { try central.notePushed(node: node.hex, through: batch.through) }
         }
     }
 
     /// Records of other nodes a laptop gives back to a central restored from a backup: each is
     /// checked as if its origin node had pushed it (an enrolled node, its auditor on the team,
-    /// the same plan rules). The central's own records are not taken back from a laptop.
+    /// the same plan rules, its author that auditor). The central's own records are not taken
+    /// back from a laptop.
     func relay(_ batch: RecordBatch, from node: NodeID) throws -> PushAnswer {
         let plan = plans()
         let decided = decisions()
         var policies: [NodeID: RecordPolicy?] = [:]
         let directory = try central.nodes()
-        return try apply(batch) { [central] record in
+        return try apply(batch) { [central] record, change in
             let origin = record.timestamp.node
             if origin == central.node { return "the central's own records are not taken back from a laptop" }
             if origin == node { return "a laptop's own records go up in `push`, not `relay`" }
             let policy = policies[origin] ?? directory.first { $0.id == origin.hex }.map {
-                RecordPolicy(node: origin, auditor: $0.auditor, plan: plan, decided: decided)
+                self.policy(for: origin, auditor: $0.auditor, plan: plan, decided: decided)
             }
             policies[origin] = policy
             guard let policy else { return "node \(origin.hex) is not enrolled at this central" }
-            return policy.refusal(of: record)
+            return policy.refusal(of: record, in: change)
         } alsoInTransaction: { _ in }
+    }
+
+    private func policy(for node: NodeID, auditor: String, plan: @escaping (String) -> AuditPlan?,
+                        decided: @escaping (String) -> String?) -> RecordPolicy {
+        RecordPolicy(node: node, auditor: auditor, plan: plan, decided: decided,
+                     recorded: { [store] field, stamp in (try? store.record(field, stamp))?.value }, central: central.node)
     }
 
     /// The plans of the audits records name, read once per batch.
@@ -85,20 +93,25 @@ final class SyncDesk {
         }
     }
 
-    private func apply(_ batch: RecordBatch, refusal: (MergeRecord) -> String?,
+    /// Decodes the batch, judges it change by change (`BatchReview`), and applies what passed.
+    private func apply(_ batch: RecordBatch, refusal judge: (MergeRecord, Change) -> RecordRefusal?,
                        alsoInTransaction more: ([PushAnswer.Refusal]) throws -> Void) throws -> PushAnswer {
         var refusals: [PushAnswer.Refusal] = []
-        var accepted: [(index: Int, record: MergeRecord)] = []
+        var decoded: [(index: Int, record: MergeRecord)] = []
         for (index, bytes) in batch.records.enumerated() {
             do {
-                let record = try MergeRecord(decoding: bytes)
-                if let reason = refusal(record) {
-                    refusals.append(.init(index: UInt32(index), reason: reason))
-                } else {
-                    accepted.append((index, record))
-                }
+                decoded.append((index, try MergeRecord(decoding: bytes)))
             } catch {
                 refusals.append(.init(index: UInt32(index), reason: "not a valid record: \(error)"))
+            }
+        }
+        let judged = BatchReview.refusals(of: decoded.map(\.record), judge: judge)
+        var accepted: [(index: Int, record: MergeRecord)] = []
+        for (position, entry) in decoded.enumerated() {
+            if let refusal = judged[position] {
+                refusals.append(.init(index: UInt32(entry.index), reason: refusal.reason, retryLater: refusal.retryLater))
+            } else {
+                accepted.append(entry)
             }
         }
         var rejected = 0
