@@ -1,5 +1,7 @@
 import CentralNode
 import FieldNode
+import NoiseProtocol
+import Transport
 import Foundation
 import WireProtocol
 import XCTest
@@ -39,6 +41,25 @@ extension CentralServeTests {
         let other = try CLI.run(["field", "init", "--token", token, "--data", scratch.appending("other").path])
         XCTAssertTrue(assertFailure(other, status: 3).contains("already used"), "\(other)")
         XCTAssertEqual(try CLI.run(["field", "sync", "--data", laptop.path]).status, 0, "the enrolled laptop syncs")
+        withExtendedLifetime(scratch) {}
+    }
+}
+
+extension CentralServeTests {
+    /// A node that comes to enroll under the central's own node id would have its records read
+    /// as the central's: refused before it may send `enroll`.
+    func testANodeCannotEnrollUnderTheCentralsOwnID() async throws {
+        let (scratch, data) = try makeCentral()
+        let (_, port) = try startServer(data: data)
+        let central = try Central(opening: data).node
+        let loop = EventLoop(name: "impostor")
+        defer { loop.shutdown() }
+        var configuration = fieldConfiguration(port: port, key: StaticKeyPair.generate(), node: central.rawValue,
+                                               pinned: try centralKey(data))
+        configuration.hello = Hello(versions: ProtocolVersion.supported, node: central.rawValue, role: .enrolling, name: "impostor")
+        let client = try await connect(loop, configuration)
+        let error = try await assertRefused(client, code: .enrollmentRefused)
+        XCTAssertTrue(error?.reason.contains("the central's own") ?? false, "\(String(describing: error))")
         withExtendedLifetime(scratch) {}
     }
 }
