@@ -198,7 +198,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         enrolling.removeValue(forKey: ObjectIdentifier(connection))?.deadline.close()
         guard let peer = admitted.removeValue(forKey: ObjectIdentifier(connection)) else { return }
         peer.pull?.cancel()
-        for incoming in peer.wanted.values { incoming?.discard() }
+        for slot in peer.wanted.values { slot.incoming?.discard() }
         if peer.pushed > 0 || peer.relayed > 0 || (peer.pull?.sent ?? 0) > 0 || peer.blobsIn > 0 || (peer.blobs?.sent ?? 0) > 0 {
             log("node \(peer.node.hex) synced: \(peer.pushed) records\(peer.relayed > 0 ? " (and \(peer.relayed) relayed)" : "") and \(peer.blobsIn) blobs in, "
                 + "\(peer.pull?.sent ?? 0) records and \(peer.blobs?.sent ?? 0) blobs out")

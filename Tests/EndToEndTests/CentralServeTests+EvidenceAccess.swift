@@ -113,4 +113,36 @@ extension CentralServeTests {
         await client.close()
         withExtendedLifetime(scratch) {}
     }
+
+    func testTheSameFileAttachedInASecondAuditIsUploadedThereAndReachesThatTeam() throws {
+        let (scratch, data) = try makeCentral()
+        let (bobs, other) = try twoAudits(data)
+        let (server, port) = try startServer(data: data)
+        func laptop(_ auditor: String) throws -> URL {
+            let token = try XCTUnwrap(try jsonObject(try CLI.run(["central", "enroll", "--auditor", auditor, "--address",
+                                                                  "127.0.0.1:\(port)", "--json", "--data", data.path]))["token"] as? String)
+            let laptop = scratch.appending(auditor)
+            XCTAssertEqual(try CLI.run(["field", "init", "--token", token, "--data", laptop.path]).status, 0)
+            return laptop
+        }
+        let alice = try laptop("alice")
+        let file = scratch.appending("iso-policy.pdf")
+        let bytes = Data("Information security policy, approved 2026-01-10\n".utf8)
+        try bytes.write(to: file)
+        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(try CLI.run(["field", "sync", "--data", alice.path]).status, 0)
+        for audit in [other, bobs] {
+            XCTAssertEqual(try CLI.run(["field", "evidence", "add", "--audit", audit, file.path, "--data", alice.path]).status, 0)
+            let synced = try CLI.run(["field", "sync", "--data", alice.path])
+            XCTAssertEqual(synced.status, 0, "\(synced)\n\(server.transcript)")
+        }
+        XCTAssertEqual(server.stderrLines.filter { $0.contains("synced:") && $0.contains("and 1 blobs in") }.count, 2,
+                       "uploaded once for each audit: \(server.transcript)")
+        let bob = try laptop("bob")
+        let synced = try CLI.run(["field", "sync", "--data", bob.path])
+        XCTAssertEqual(synced.status, 0, "\(synced)\n\(server.transcript)")
+        let copy = bob.appending(path: "blobs/sha256/\(sha256.prefix(2))/\(sha256)")
+        XCTAssertEqual(try Data(contentsOf: copy), bytes, "bob's team's file reaches bob")
+        withExtendedLifetime(scratch) {}
+    }
 }
