@@ -122,7 +122,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CentralNodeTests",
-            dependencies: ["TestSupport", "CentralNode", "AuditReplica", "AuditDomain", "WireProtocol", "SQLiteKit", "Certificates"]
+            dependencies: ["TestSupport", "CentralNode", "AuditReplica", "AuditDomain", "WireProtocol", "SQLiteKit", "Certificates",
+                           "RecordSeals"]
         ),
         .testTarget(
             name: "NoiseProtocolTests",
@@ -138,7 +139,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "TestSupport", "CanonicalJSON", "CentralNode", "FieldNode", "ReplicaStore", "AuditReplica", "AuditDomain",
-                "MergeCore", "SQLiteKit", "Transport", "WireProtocol", "NoiseProtocol", "auditsync",
+                "MergeCore", "SQLiteKit", "Transport", "WireProtocol", "NoiseProtocol", "RecordSeals", "auditsync",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -18,6 +18,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     case notLead(auditor: String, audit: String)
     case auditFrozen(audit: String, reason: String)
     case notExcludable(item: String, standard: String)
+    case textTooLong(what: String, bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -60,6 +61,9 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notExcludable(let item, let standard):
             "\(item) cannot be not-applicable: \(standard) does not let a client exclude it, so a grant would fail; "
                 + "record conform, or nonconform with a finding (`field checklist` marks the items that may be excluded)"
+        case .textTooLong(let what, let bytes, let limit):
+            "the \(what) is \(bytes) bytes, more than the \(limit) an audit record takes; shorten it, or attach "
+                + "the full text as an evidence file"
         }
     }
 }

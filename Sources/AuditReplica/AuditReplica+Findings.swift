@@ -30,6 +30,9 @@ extension AuditReplica {
         _ = try writablePlan(of: audit)
         let itemID = try checklistItem(item, in: audit)
         try requireText(statement, "finding statement")
+        for file in evidenceFiles {
+            try requireFitting(file.lastPathComponent, "evidence file's name", limit: AuditSchema.Limits.fileNameBytes)
+        }
         let id = MemberID.make(prefix: "F")
         let key = AuditSchema.memberKey(audit: audit, member: id)
         // Store the files first: a finding never names evidence that is not on disk.
@@ -103,6 +106,7 @@ extension AuditReplica {
     public func addEvidence(audit: String, finding: String?, file: URL) throws -> String {
         _ = try writablePlan(of: audit)
         if let finding, try auditOfFinding(finding) != audit { throw DomainError.unknownFinding(finding) }
+        try requireFitting(file.lastPathComponent, "evidence file's name", limit: AuditSchema.Limits.fileNameBytes)
         let blob = try evidence.add(fileAt: file)
         return try recordEvidence(audit: audit, finding: finding, name: file.lastPathComponent, blob: blob)
     }

@@ -41,6 +41,7 @@ extension AuditReplica {
         _ = try writablePlan(of: audit)
         let itemID = try checklistItem(item, in: audit)
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        try requireFitting(note, "note")
         if result.needsJustification && (note ?? "").isEmpty {
             throw DomainError.missingJustification(item: itemID.description)
         }
@@ -85,6 +86,7 @@ extension AuditReplica {
     public func recommend(audit: String, _ recommendation: Recommendation, note: String?) throws {
         let plan = try writablePlan(of: audit)
         guard plan.lead == actor else { throw DomainError.notLead(auditor: actor, audit: audit) }
+        try requireFitting(note, "recommendation note")
         typealias F = AuditSchema.AuditField
         let entity = AuditSchema.Entity.audit
         try write([
@@ -106,6 +108,14 @@ extension AuditReplica {
 
     func requireText(_ text: String, _ what: String) throws {
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw DomainError.emptyText(what: what) }
+        try requireFitting(text, what)
+    }
+
+    /// Refuses text the central would refuse for its size (`AuditSchema.Limits`): here the
+    /// auditor can still shorten it.
+    func requireFitting(_ text: String?, _ what: String, limit: Int = AuditSchema.Limits.textBytes) throws {
+        guard let text, text.utf8.count > limit else { return }
+        throw DomainError.textTooLong(what: what, bytes: text.utf8.count, limit: limit)
     }
 
     /// Writes a tombstone for a collection member that this replica shows as present.

@@ -80,6 +80,19 @@ public enum AuditSchema {
     /// The membership field of collection entities.
     public static let present = "present"
 
+    /// The prefix of each collection's member ids (`F-7K2M9QXA`), by entity.
+    public static let memberPrefix: [String: String] = [Entity.finding: "F", Entity.evidence: "E", Entity.note: "N"]
+
+    /// Sizes a value may have, so that what a laptop accepts at entry the central accepts too.
+    public enum Limits {
+        /// Free text: a statement, a response, a note. About thirty pages; far more than any
+        /// finding needs, far less than a record may carry (1 MiB), so a runaway paste is
+        /// refused on the laptop, where it can be fixed, and not at the central.
+        public static let textBytes = 64 << 10
+        /// An evidence file's name: what file systems allow for one name.
+        public static let fileNameBytes = 255
+    }
+
     public static func memberKey(audit: String, member: String) -> String { "\(audit)/\(member)" }
 
     /// The audit a key belongs to: the part before the first `/`.
@@ -103,5 +116,14 @@ public enum MemberID {
         let bits = generator.next() as UInt64
         let characters = (0..<8).map { alphabet[Int((bits >> (UInt64($0) * 5)) & 31)] }
         return prefix + "-" + String(characters)
+    }
+
+    /// Whether `id` is one `make(prefix:)` could have drawn: the prefix, a dash and exactly eight
+    /// characters of its alphabet (upper case). Nothing else may name a member: no slash, no
+    /// dots, no empty part, so a key can never point outside its audit.
+    public static func isWellFormed(_ id: String, prefix: String) -> Bool {
+        let characters = Array(id)
+        guard characters.count == prefix.count + 9, id.hasPrefix(prefix + "-") else { return false }
+        return characters.suffix(8).allSatisfy(alphabet.contains)
     }
 }

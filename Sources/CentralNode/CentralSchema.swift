@@ -171,9 +171,27 @@ enum CentralSchema {
             ALTER TABLE decisions ADD COLUMN revision INTEGER;
             UPDATE decisions SET revision = 1 WHERE certificate IS NOT NULL;
             """),
+        // The audits each evidence file is held for: those in which a team member's node
+        // uploaded its bytes for an evidence record of their own (`EvidenceAccess`). A laptop
+        // fetches a file only through an audit it may read that holds it. Files already here
+        // are held for the audits whose evidence records name them: the winning `sha256` value
+        // of each evidence entity, decoded from its canonical encoding (tag 4, length 64 as
+        // one varint byte 0x40, then the 64 hex digits; protocol/records.md).
+        .init("0111-evidence-audits", sql: """
+            CREATE TABLE evidence_audits (
+                sha256 TEXT NOT NULL,
+                audit TEXT NOT NULL,
+                held_since TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                PRIMARY KEY (sha256, audit)
+            ) STRICT, WITHOUT ROWID;
+            INSERT OR IGNORE INTO evidence_audits(sha256, audit)
+                SELECT CAST(substr(value, 3) AS TEXT), substr(key, 1, instr(key, '/') - 1) FROM field_state
+                WHERE entity = 'evidence' AND field = 'sha256' AND length(value) = 66 AND substr(value, 1, 2) = x'0440'
+                  AND instr(key, '/') > 1;
+            """),
         // The public key each node seals its records with (protocol/signatures.md), registered at
         // its first sync session over the channel its Noise key authenticated, then held to.
-        .init("0111-node-record-keys", sql: """
+        .init("0112-node-record-keys", sql: """
             ALTER TABLE nodes ADD COLUMN record_key BLOB;
             """),
     ]

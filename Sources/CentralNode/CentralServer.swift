@@ -65,8 +65,17 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
             return ChannelError(.busy, "the central cannot check enrollments right now; try again later")
         }
         if peer.hello.role == .enrolling {
-            if let node { return ChannelError(.enrollmentRefused, "this key is already enrolled as node \(node.id)") }
             guard peer.hello.node != 0 else { return ChannelError(.malformedMessage, "node id 0 is not an id") }
+            guard peer.hello.node != desk.central.node.rawValue else {
+                return ChannelError(.enrollmentRefused, "node id \(desk.central.node.hex) is the central's own; start again with a fresh data directory")
+            }
+            // A key already registered comes back only to finish an enrollment whose `enrolled`
+            // was lost (wire §8.4): with the node id it registered, unrevoked. `redeem` then
+            // answers it again if its token is the one that key used; anything else is refused.
+            if let node, UInt64(node.id, radix: 16) != peer.hello.node || node.revokedAt != nil {
+                return ChannelError(.enrollmentRefused, node.revokedAt.map { "node \(node.id) was revoked at \($0); it cannot enroll again" }
+                                    ?? "this key is already enrolled as node \(node.id)")
+            }
             awaitEnrollment(from: peer, on: connection)
             return nil
         }
@@ -194,7 +203,7 @@ public final class CentralServer: SecureServerHandler, @unchecked Sendable {
         enrolling.removeValue(forKey: ObjectIdentifier(connection))?.deadline.close()
         guard let peer = admitted.removeValue(forKey: ObjectIdentifier(connection)) else { return }
         peer.pull?.cancel()
-        for incoming in peer.wanted.values { incoming?.discard() }
+        for slot in peer.wanted.values { slot.incoming?.discard() }
         if peer.pushed > 0 || peer.relayed > 0 || (peer.pull?.sent ?? 0) > 0 || peer.blobsIn > 0 || (peer.blobs?.sent ?? 0) > 0 {
             log("node \(peer.node.hex) synced: \(peer.pushed) records\(peer.relayed > 0 ? " (and \(peer.relayed) relayed)" : "") and \(peer.blobsIn) blobs in, "
                 + "\(peer.pull?.sent ?? 0) records and \(peer.blobs?.sent ?? 0) blobs out")

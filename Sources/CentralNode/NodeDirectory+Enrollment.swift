@@ -32,6 +32,9 @@ extension NodeDirectory {
             let usedAt = query.optionalText(3), expired = query.int(4) != 0, auditorName = query.optionalText(5)
             if let usedBy {
                 if let earlier = try self.node(withID: usedBy), earlier.publicKey == publicKey, earlier.id == node {
+                    if let revokedAt = earlier.revokedAt {
+                        return .refused("node \(node) was revoked at \(revokedAt); it cannot enroll again")
+                    }
                     return .enrolled(node: earlier, auditorName: auditorName ?? auditor)
                 }
                 return .refused("this enrollment token was already used at \(usedAt ?? "an earlier date") by node \(usedBy); "

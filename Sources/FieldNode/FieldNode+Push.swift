@@ -151,6 +151,17 @@ extension FieldNode {
         }
     }
 
+    /// The log after `sequence`, a batch long, ending where a change ends: the central judges
+    /// each change (the records of one timestamp — a status move and its note, a result and its
+    /// author) whole, so a batch never splits one. A change's records are next to each other in
+    /// the log (one transaction wrote them). Only a change longer than a batch is sent in parts.
+    func wholeChanges(after sequence: Int64) throws -> [(sequence: Int64, record: MergeRecord)] {
+        let rows = try store.records(after: sequence, limit: PushLimits.batch)
+        guard rows.count == PushLimits.batch, let last = rows.last?.record.timestamp,
+              let end = rows.lastIndex(where: { $0.record.timestamp != last }) else { return rows }
+        return Array(rows[...end])
+    }
+
     private enum PushLimits {
         static let batch = 1024
     }

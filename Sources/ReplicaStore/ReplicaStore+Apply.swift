@@ -66,6 +66,11 @@ extension ReplicaStore {
     @discardableResult
     public func write(_ writes: [FieldWrite]) throws -> [MergeRecord] {
         precondition(Set(writes.map(\.id)).count == writes.count, "one change writes each field once")
+        // A change across several audits is written audit by audit, so that each audit's records
+        // lie together in the log: a sealed run is one audit's contiguous records.
+        var scopes: [String] = []
+        for write in writes where !scopes.contains(KeyScope.scope(ofKey: write.id.key)) { scopes.append(KeyScope.scope(ofKey: write.id.key)) }
+        let writes = scopes.count < 2 ? writes : scopes.flatMap { scope in writes.filter { KeyScope.scope(ofKey: $0.id.key) == scope } }
         return try storageTransaction {
             let firstSequence = nextSequence
             let shownByField = try writes.map { try currentStamps(of: $0.id) }

@@ -13,10 +13,11 @@ extension ReplicaStore {
     /// records written while the wall clock ran ahead, that no other node has received (the
     /// caller's promise — a record nobody has seen can be re-stamped without anyone noticing).
     ///
-    /// In log order, each record is stamped after what it saw (with the stamps of re-stamped
-    /// records put in, so a later write that saw an earlier one still supersedes it), its log
-    /// row keeps its position, and its field's state is resolved again (it may now lose to a
-    /// teammate's concurrent write its run-ahead clock used to beat, and become a conflict).
+    /// In log order, each change (the records of one stamp) is stamped once, after what its
+    /// records saw (with the stamps of re-stamped records put in, so a later write that saw an
+    /// earlier one still supersedes it); each log row keeps its position, and its field's state
+    /// is resolved again (it may now lose to a teammate's concurrent write its run-ahead clock
+    /// used to beat, and become a conflict).
     /// The old and new stamps are kept in `restamped`, so the trail says what happened. One
     /// transaction: all of them or none.
     @discardableResult
@@ -25,17 +26,28 @@ extension ReplicaStore {
             clock.comeBack(now: now())
             var renamed: [Timestamp: Timestamp] = [:]
             var done: [Restamp] = []
-            for sequence in sequences.sorted() {
-                guard let row = try records(after: sequence - 1, limit: 1).first, row.sequence == sequence else { continue }
-                let record = row.record
-                precondition(record.timestamp.node == node, "only this node's own records are re-stamped")
-                let seen = record.seen.map { renamed[$0] ?? $0 }
-                let stamp = tick(after: seen.max())
-                renamed[record.timestamp] = stamp
-                try rewriteLogRow(sequence, stamp: stamp, seen: seen)
-                try restate(record.fieldID, renaming: record.timestamp, to: stamp, seen: seen)
-                try noteRestamp(sequence, old: record.timestamp, new: stamp)
-                done.append(Restamp(sequence: sequence, old: record.timestamp, new: stamp))
+            let rows = try sequences.sorted().compactMap { sequence in
+                try records(after: sequence - 1, limit: 1).first.flatMap { $0.sequence == sequence ? $0 : nil }
+            }
+            // The records of one change (one stamp, next to each other in the log) keep one
+            // stamp: the central judges a change whole — a result with its author, a status
+            // move with its note — so a change re-stamped record by record would fall apart.
+            var start = 0
+            while start < rows.count {
+                let old = rows[start].record.timestamp
+                let end = rows[start...].firstIndex { $0.record.timestamp != old } ?? rows.count
+                let change = rows[start..<end]
+                let seen = change.map { $0.record.seen.map { renamed[$0] ?? $0 } }
+                let stamp = tick(after: seen.joined().max())
+                renamed[old] = stamp
+                for ((sequence, record), seen) in zip(change, seen) {
+                    precondition(record.timestamp.node == node, "only this node's own records are re-stamped")
+                    try rewriteLogRow(sequence, stamp: stamp, seen: seen)
+                    try restate(record.fieldID, renaming: record.timestamp, to: stamp, seen: seen)
+                    try noteRestamp(sequence, old: record.timestamp, new: stamp)
+                    done.append(Restamp(sequence: sequence, old: record.timestamp, new: stamp))
+                }
+                start = end
             }
             // Their bytes changed: the runs holding them are sealed again, as they now are.
             try resealOwn(after: done.map(\.sequence))

@@ -10,8 +10,12 @@ public struct SealedRun: Equatable, Sendable {
     public let records: [MergeRecord]
     /// Why the records are not here (a central's refusal), for a run that carries none.
     public let withheld: String?
-    /// Where its records lie in the log of the replica that read it (`sealedRuns`).
+    /// Where its records lie in the log of the replica that read it (`sealedRuns`); for a
+    /// withheld run, the log position it was recorded at.
     public var firstSequence: Int64?
+
+    /// The last log position it reaches in the replica that read it.
+    public var lastSequence: Int64? { firstSequence.map { $0 + Int64(max(records.count, 1)) - 1 } }
 
     public init(seal: Seal, records: [MergeRecord], withheld: String? = nil) {
         self.seal = seal
@@ -78,8 +82,19 @@ extension ReplicaStore {
     /// Seals what this node just wrote (inside the write's transaction): one run per at most
     /// `sealedRunLength` records, all of one audit, which occupy the log from `firstSequence`.
     func sealOwn(_ records: [MergeRecord], firstSequence: Int64, with key: RecordSigningKey) throws {
-        guard let scope = records.first.map({ KeyScope.scope(ofKey: $0.key) }) else { return }
-        precondition(records.allSatisfy { KeyScope.scope(ofKey: $0.key) == scope }, "one write changes one audit")
+        // `write` put each audit's records together: seal audit by audit.
+        var sequence = firstSequence
+        var start = records.startIndex
+        while start < records.endIndex {
+            let scope = KeyScope.scope(ofKey: records[start].key)
+            let end = records[start...].firstIndex { KeyScope.scope(ofKey: $0.key) != scope } ?? records.endIndex
+            try sealOwn(scope: scope, Array(records[start..<end]), firstSequence: sequence, with: key)
+            sequence += Int64(end - start)
+            start = end
+        }
+    }
+
+    private func sealOwn(scope: String, _ records: [MergeRecord], firstSequence: Int64, with key: RecordSigningKey) throws {
         var chain = try self.chain(node: node, scope: scope)
         var sequence = firstSequence
         for start in stride(from: 0, to: records.count, by: Self.sealedRunLength) {
@@ -247,5 +262,25 @@ extension ReplicaStore {
         defer { query.reset() }
         guard try query.step(), !query.isNull(0) else { return nil }
         return query.int64(0)
+    }
+}
+
+extension ReplicaStore {
+    /// Withheld runs (seals without their records, with why) recorded at log positions after
+    /// `sequence` through `through`, in order, each with that position: a sender passes them on in
+    /// chain order, so a receiver's chain continues past them.
+    public func withheldRuns(after sequence: Int64, through: Int64) throws -> [(position: Int64, run: SealedRun)] {
+        let query = try cachedStatement("""
+            SELECT through_seq, seal, withheld FROM seals WHERE from_seq IS NULL AND through_seq > ?1 AND through_seq <= ?2 ORDER BY id
+            """)
+        query.bind(1, sequence)
+        query.bind(2, through)
+        var runs: [(Int64, SealedRun)] = []
+        try query.forEachRow { row in
+            var run = SealedRun(seal: try Seal(decoding: row.blob(1)), records: [], withheld: row.optionalText(2) ?? "withheld")
+            run.firstSequence = row.int64(0)
+            runs.append((row.int64(0), run))
+        }
+        return runs
     }
 }

@@ -69,7 +69,14 @@ final class EnrollmentTests: XCTestCase {
         let other = [UInt8](repeating: 0x43, count: 32)
         let reason = refusal(try directory.redeem(secret: token.secret, node: "00000000000000bb", publicKey: other, deviceName: "x"))
         XCTAssertTrue(reason.contains("already used") && reason.contains("00000000000000aa"), reason)
+        // The same key under another node id is someone else too.
+        let moved = refusal(try directory.redeem(secret: token.secret, node: "00000000000000bb", publicKey: key, deviceName: "pc"))
+        XCTAssertTrue(moved.contains("already used"), moved)
         XCTAssertEqual(try central.nodes().count, 1)
+        // Once revoked, the node's retry is an enrollment like any other: refused.
+        _ = try central.revokeNode("00000000000000aa", reason: "stolen")
+        let revoked = refusal(try directory.redeem(secret: token.secret, node: "00000000000000aa", publicKey: key, deviceName: "pc"))
+        XCTAssertTrue(revoked.contains("was revoked"), revoked)
     }
 
     func testUnknownAndExpiredTokensAreRefused() throws {

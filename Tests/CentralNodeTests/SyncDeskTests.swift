@@ -40,43 +40,66 @@ final class SyncDeskTests: XCTestCase {
                            timestamp: Timestamp(milliseconds: now, counter: 0, node: node ?? aliceNode), seen: [])
     }
 
+    /// A result as a laptop writes it: the result and its author, one change, stamped by `node`.
+    private func result(_ item: String, by auditor: String = "alice", node: NodeID? = nil,
+                        milliseconds: UInt64 = ReplicaStore.wallClockMilliseconds()) -> [MergeRecord] {
+        let stamp = Timestamp(milliseconds: milliseconds, counter: 0, node: node ?? aliceNode)
+        let key = "\(audit)/\(item)"
+        return [MergeRecord(entity: "item", key: key, field: "result", value: .text("conform"), timestamp: stamp),
+                MergeRecord(entity: "item", key: key, field: "by", value: .text(auditor), timestamp: stamp)]
+    }
+
     func testThePolicyTakesTeamWorkAndRefusesEverythingElseWithAReason() throws {
         let policy = RecordPolicy(node: aliceNode, auditor: "alice") { [central] in try? central!.replica.plan(of: $0) }
         let item = "\(audit)/iso42001:2023/4.1"
-        XCTAssertNil(policy.refusal(of: record("item", item, "result", "conform")))
-        XCTAssertNil(policy.refusal(of: record("audit", audit, "recommendation", "grant")), "the lead recommends")
+        /// A result as `recordResult` writes it: with its author, in one change.
+        func result(_ key: String, node: NodeID? = nil) -> Change {
+            let stamp = Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0, node: node ?? aliceNode)
+            return Change(records: [MergeRecord(entity: "item", key: key, field: "result", value: .text("conform"), timestamp: stamp),
+                                    MergeRecord(entity: "item", key: key, field: "by", value: .text("alice"), timestamp: stamp)])
+        }
+        let work = result(item)
+        XCTAssertNil(policy.refusal(of: work.records[0], in: work))
+        let recommendation = record("audit", audit, "recommendation", "grant")
+        let recommended = Change(records: [recommendation, MergeRecord(entity: "audit", key: audit, field: "recommended_by",
+                                                                       value: .text("alice"), timestamp: recommendation.timestamp)])
+        XCTAssertNil(policy.refusal(of: recommendation, in: recommended), "the lead recommends")
         let refusals: [(MergeRecord, String)] = [
-            (record("item", item, "result", "conform", node: NodeID(rawValue: 7)), "only its own records"),
-            (record("item", "A-2099-0001/x", "result", "conform"), "not known at the central"),
+            (result(item, node: NodeID(rawValue: 7)).records[0], "only its own records"),
+            (result("A-2099-0001/iso42001:2023/4.1").records[0], "not known at the central"),
             (record("audit", audit, "scope", "everything"), "part of the audit plan"),
             (record("audit", audit, "team", "alice\neve"), "part of the audit plan"),
             (record("certificate", "\(audit)/C-1", "number", "1"), "unknown kind of record"),
             (record("note", audit, "text", "x"), "must name a member"),
         ]
         for (record, reason) in refusals {
-            let refusal = policy.refusal(of: record) ?? "accepted"
+            let refusal = policy.refusal(of: record)?.reason ?? "accepted"
             XCTAssertTrue(refusal.contains(reason), "\(record.entity).\(record.field): \(refusal)")
         }
         let bob = RecordPolicy(node: aliceNode, auditor: "bob") { [central] in try? central!.replica.plan(of: $0) }
-        XCTAssertTrue(bob.refusal(of: record("audit", audit, "recommendation", "grant"))?.contains("only the lead") ?? false)
+        XCTAssertTrue(bob.refusal(of: recommendation, in: recommended)?.reason.contains("only the lead") ?? false)
         let eve = RecordPolicy(node: aliceNode, auditor: "eve") { [central] in try? central!.replica.plan(of: $0) }
-        XCTAssertTrue(eve.refusal(of: record("item", item, "result", "conform"))?.contains("not on the team") ?? false)
+        XCTAssertTrue(eve.refusal(of: work.records[0], in: work)?.reason.contains("not on the team") ?? false)
+        let impostor = RecordPolicy(node: central.node, auditor: "alice", plan: { [central] in try? central!.replica.plan(of: $0) },
+                                    central: central.node)
+        XCTAssertTrue(impostor.refusal(of: work.records[0], in: work)?.reason.contains("the central's own id") ?? false)
     }
 
     func testAPushAppliesWhatIsAllowedAndNamesEachRefusalByIndex() throws {
-        let good = record("item", "\(audit)/iso42001:2023/4.1", "result", "conform")
-        let forged = record("audit", audit, "lead", "alice")
-        let batch = try sealer.batch(through: 42, [.record(good), .garbage([0xFF, 0x00]), .record(forged)])
+        let good = result("iso42001:2023/4.1")
+        let forged = MergeRecord(entity: "audit", key: audit, field: "lead", value: .text("alice"),
+                                 timestamp: Timestamp(milliseconds: good[0].timestamp.milliseconds, counter: 1, node: aliceNode))
+        let batch = try sealer.batch(through: 42, good.map(TestSealer.Entry.record) + [.garbage([0xFF, 0x00]), .record(forged)])
         let before = try central.store.recordCount()
         let answer = try desk.push(batch, from: aliceNode, auditor: "alice")
         XCTAssertEqual(answer.through, 42)
-        XCTAssertEqual(answer.accepted, 1)
-        XCTAssertEqual(answer.refusals.map(\.index), [1, 2])
+        XCTAssertEqual(answer.accepted, 2)
+        XCTAssertEqual(answer.refusals.map(\.index), [2, 3])
         XCTAssertTrue(answer.refusals[0].reason.hasPrefix("not a valid sealed run"), answer.refusals[0].reason)
-        XCTAssertEqual(try central.store.recordCount(), before + 1)
+        XCTAssertEqual(try central.store.recordCount(), before + 2)
         // Pushing the same batch again changes nothing.
-        XCTAssertEqual(try desk.push(batch, from: aliceNode, auditor: "alice").accepted, 1)
-        XCTAssertEqual(try central.store.recordCount(), before + 1)
+        XCTAssertEqual(try desk.push(batch, from: aliceNode, auditor: "alice").accepted, 2)
+        XCTAssertEqual(try central.store.recordCount(), before + 2)
     }
 
     func testARecordStampedTooFarAheadIsRefusedForNowAndTakenOnceTimeCatchesUp() throws {
@@ -88,17 +111,16 @@ final class SyncDeskTests: XCTestCase {
         let client = try skewed.addClient(name: "Acme", sites: ["Dublin"])
         let audit = try skewed.createAudit(client: client, standards: [StandardID("iso42001:2023")], kind: .stage2,
                                            scope: "AI", lead: "alice", auditors: [])
-        let ahead = MergeRecord(entity: "item", key: "\(audit)/iso42001:2023/4.1", field: "result", value: .text("conform"),
-                                timestamp: Timestamp(milliseconds: clock.milliseconds + 20 * 60_000, counter: 0, node: aliceNode),
-                                seen: [])
-        let desk = SyncDesk(central: skewed)
+        self.audit = audit
+        let ahead = result("iso42001:2023/4.1", milliseconds: clock.milliseconds + 20 * 60_000)
         let sealer = TestSealer(central: skewed)
-        let early = try desk.push(try sealer.batch(through: 1, records: [ahead]), from: aliceNode, auditor: "alice")
+        let desk = SyncDesk(central: skewed)
+        let early = try desk.push(try sealer.batch(through: 1, records: ahead), from: aliceNode, auditor: "alice")
         XCTAssertEqual(early.accepted, 0)
-        XCTAssertEqual(early.refusals.map(\.retryLater), [true], "a clock ahead is worth retrying")
+        XCTAssertEqual(early.refusals.map(\.retryLater), [true, true], "a clock ahead is worth retrying")
         XCTAssertTrue(early.refusals[0].reason.contains("clock"), early.refusals[0].reason)
         clock.set("2026-11-29T08:11:00Z")
-        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: [ahead]), from: aliceNode, auditor: "alice").accepted, 1)
+        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: ahead), from: aliceNode, auditor: "alice").accepted, 2)
         // A refusal by the rules stays final.
         let forged = record("audit", audit, "scope", "x")
         XCTAssertEqual(try desk.push(try sealer.batch(through: 2, records: [forged]), from: aliceNode, auditor: "alice")
@@ -121,7 +143,7 @@ final class SyncDeskTests: XCTestCase {
     }
 
     func testAPullStreamsTheTeamsAuditsButNotTheNodesOwnRecordsOrOtherAudits() throws {
-        _ = try desk.push(try sealer.batch(through: 1, records: [record("item", "\(audit)/iso42001:2023/4.1", "result", "conform")]),
+        _ = try desk.push(try sealer.batch(through: 1, records: result("iso42001:2023/4.1")),
                           from: aliceNode, auditor: "alice")
         let other = try central.createAudit(client: "C-0001", standards: [StandardID("iso27001:2022")], kind: .stage1,
                                             scope: "ISMS", lead: "alice", auditors: ["eve"])
@@ -221,39 +243,36 @@ final class SyncDeskTests: XCTestCase {
 
     func testAPushNotesHowFarTheCentralHoldsTheNodesRecordsButNotPastARecordToRetry() throws {
         XCTAssertNil(try central.pushedThrough(node: aliceNode.hex))
-        let good = record("item", "\(audit)/iso42001:2023/4.1", "result", "conform")
-        _ = try desk.push(try sealer.batch(through: 10, records: [good]), from: aliceNode, auditor: "alice")
+        let good = result("iso42001:2023/4.1")
+        _ = try desk.push(try sealer.batch(through: 10, records: good), from: aliceNode, auditor: "alice")
         XCTAssertEqual(try central.pushedThrough(node: aliceNode.hex), 10)
-        let ahead = MergeRecord(entity: "item", key: "\(audit)/iso42001:2023/4.2", field: "result", value: .text("conform"),
-                                timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds() + 3_600_000, counter: 0,
-                                                     node: aliceNode), seen: [])
-        _ = try desk.push(try sealer.batch(through: 20, records: [ahead]), from: aliceNode, auditor: "alice")
+        let ahead = result("iso42001:2023/4.2", milliseconds: ReplicaStore.wallClockMilliseconds() + 3_600_000)
+        _ = try desk.push(try sealer.batch(through: 20, records: ahead), from: aliceNode, auditor: "alice")
         XCTAssertEqual(try central.pushedThrough(node: aliceNode.hex), 10, "a record to send again holds the position")
         XCTAssertEqual(try desk.resume(ResumeRequest(log: 0, cursor: 0, recordKey: [UInt8](repeating: 1, count: 32)), from: aliceNode).pushedThrough, 10)
     }
 
     func testRelayIsCheckedAsIfTheOriginNodeHadPushedIt() throws {
         try central.registerNode(id: NodeID(rawValue: 0xB0B).hex, publicKey: [UInt8](repeating: 7, count: 32), auditor: "bob")
-        let bobsWork = record("item", "\(audit)/iso42001:2023/4.1", "result", "conform", node: NodeID(rawValue: 0xB0B))
-        let strangers = record("item", "\(audit)/iso42001:2023/4.2", "result", "conform", node: NodeID(rawValue: 0x5757))
+        let bobsWork = result("iso42001:2023/4.1", by: "bob", node: NodeID(rawValue: 0xB0B))
+        let strangers = result("iso42001:2023/4.2", node: NodeID(rawValue: 0x5757))
         let plan = MergeRecord(entity: "audit", key: audit, field: "scope", value: .text("everything"),
                                timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0,
                                                     node: central.node), seen: [])
-        let own = record("item", "\(audit)/iso42001:2023/4.3", "result", "conform")
+        let own = result("iso42001:2023/4.3")
         _ = try sealer.key(for: NodeID(rawValue: 0x5757), enrolled: false)
-        let answer = try desk.relay(try sealer.batch(through: 4, records: [bobsWork, strangers, plan, own]), from: aliceNode)
-        XCTAssertEqual(answer.accepted, 1)
-        XCTAssertEqual(answer.refusals.map(\.index), [1, 2, 3])
+        let answer = try desk.relay(try sealer.batch(through: 4, records: bobsWork + strangers + [plan] + own), from: aliceNode)
+        XCTAssertEqual(answer.accepted, 2)
+        XCTAssertEqual(answer.refusals.map(\.index), [2, 3, 4, 5, 6])
         XCTAssertTrue(answer.refusals[0].reason.contains("not enrolled"), answer.refusals[0].reason)
-        XCTAssertTrue(answer.refusals[1].reason.contains("central's own records"), answer.refusals[1].reason)
-        XCTAssertTrue(answer.refusals[2].reason.contains("`push`"), answer.refusals[2].reason)
+        XCTAssertTrue(answer.refusals[2].reason.contains("central's own records"), answer.refusals[2].reason)
+        XCTAssertTrue(answer.refusals[3].reason.contains("`push`"), answer.refusals[3].reason)
         XCTAssertNil(try central.pushedThrough(node: aliceNode.hex), "a relay says nothing of the node's own records")
     }
 
     func testADecidedAuditTakesNoMoreWritesAndSaysWhy() throws {
-        let item = "\(audit)/iso42001:2023/4.1"
-        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: [record("item", item, "result", "conform")]),
-                                     from: aliceNode, auditor: "alice").accepted, 1)
+        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: result("iso42001:2023/4.1")),
+                                     from: aliceNode, auditor: "alice").accepted, 2)
         try central.addAuditor(id: "rita", name: "Rita Kahn", roles: [.reviewer])
         _ = try central.decide(audit: audit, reviewer: "rita", grant: false, reason: "stage 2 not complete")
         let digest = try central.documentDigest(audit: audit)

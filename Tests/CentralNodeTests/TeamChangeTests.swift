@@ -81,11 +81,13 @@ final class TeamChangeTests: XCTestCase {
         let plan = try central.changeTeam(of: audit, .add("erin"))
         XCTAssertEqual(plan.team, ["alice", "bob", "erin"])
         XCTAssertTrue(try desk.visibleAudits(of: "erin").contains(audit), "erin's laptop receives it at its next sync")
-        let note = MergeRecord(entity: "note", key: "\(audit)/N-1", field: "text", value: .text("on site"),
-                               timestamp: Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0, node: dan), seen: [])
+        let stamp = Timestamp(milliseconds: ReplicaStore.wallClockMilliseconds(), counter: 0, node: dan)
+        let note = [("text", "on site"), ("by", "erin")].map {
+            MergeRecord(entity: "note", key: "\(audit)/N-7K2M9QXA", field: $0.0, value: .text($0.1), timestamp: stamp)
+        }
         let sealer = TestSealer(central: central)
         _ = try sealer.key(for: dan, auditor: "erin")
-        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: [note], auditor: "erin"), from: dan, auditor: "erin").accepted, 1)
+        XCTAssertEqual(try desk.push(try sealer.batch(through: 1, records: note, auditor: "erin"), from: dan, auditor: "erin").accepted, 2)
     }
 
     func testARemovedMemberNoLongerPullsNorPushesTheAudit() throws {

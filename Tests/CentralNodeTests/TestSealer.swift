@@ -19,6 +19,16 @@ final class TestSealer {
         self.central = central
     }
 
+    /// One sealer per central, for helpers that push without holding one.
+    nonisolated(unsafe) private static var sealers: [ObjectIdentifier: TestSealer] = [:]
+
+    static func shared(for central: Central) -> TestSealer {
+        if let known = sealers[ObjectIdentifier(central)] { return known }
+        let sealer = TestSealer(central: central)
+        sealers[ObjectIdentifier(central)] = sealer
+        return sealer
+    }
+
     /// What a batch entry is: a record to seal, or bytes that are no record at all.
     enum Entry {
         case record(MergeRecord)

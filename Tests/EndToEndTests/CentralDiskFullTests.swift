@@ -1,3 +1,4 @@
+import AuditReplica
 import CentralNode
 import FieldNode
 import Foundation
@@ -45,10 +46,12 @@ final class CentralDiskFullTests: XCTestCase {
             throw XCTSkip("cannot mount a small file system here (needs unshare and CAP_SYS_ADMIN)")
         }
         let node = try FieldNode(at: laptop)
-        for batch in 0..<20 {
-            try node.store.write((0..<500).map {
-                FieldWrite("note", "\(scenario.audit)/N-\(batch)-\($0)", "text", .text(String(repeating: "observed ", count: 12)))
-            })
+        // 5,000 notes as the laptop writes them (an id `MemberID` draws, the text, its author):
+        // 10,000 records, each note one change.
+        for _ in 0..<5_000 {
+            let key = "\(scenario.audit)/\(MemberID.make(prefix: "N"))"
+            try node.store.write([FieldWrite("note", key, "text", .text(String(repeating: "observed ", count: 24))),
+                                  FieldWrite("note", key, "by", .text("alice"))])
         }
         let before = try node.store.recordCount()
         server = try ServerProcess(["central", "serve", "--listen", "127.0.0.1:\(port)", "--data", small.path], wrapper: wrapper)

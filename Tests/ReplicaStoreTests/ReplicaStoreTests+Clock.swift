@@ -75,6 +75,8 @@ extension ReplicaStoreTests {
         let restamps = try store.restampOwnRecords(ahead.map(\.sequence))
         XCTAssertEqual(restamps.count, 3)
         XCTAssertTrue(restamps.allSatisfy { $0.new.milliseconds >= base && $0.new.milliseconds < base + 1000 }, "\(restamps)")
+        XCTAssertEqual(restamps[1].new, restamps[2].new, "one change keeps one stamp: the central judges it whole")
+        XCTAssertLessThan(restamps[0].new, restamps[1].new)
         XCTAssertEqual(try store.ownRecordsAhead(after: 0).count, 0)
         XCTAssertEqual(try store.restamps(), restamps, "the trail keeps the old stamps")
         // The order of the node's own writes holds: the second still supersedes the first.

@@ -42,7 +42,12 @@ struct FieldSync: ParsableCommand {
         defer { loop.shutdown() }
         let summary = try node.sync(on: loop) { Output.error($0) }
         for refusal in summary.refused { Output.error("refused by the central: \(refusal)") }
-        for record in summary.postponed { Output.error("held back (check this laptop's clock): \(record)") }
+        // The central takes a record later for one of two reasons, which its words name: the
+        // laptop's clock ran ahead, or the value the record overwrote has not reached it yet.
+        for record in summary.postponed {
+            Output.error(record.contains("clock") ? "held back (check this laptop's clock): \(record)"
+                                                  : "held back until a later sync: \(record)")
+        }
         for name in summary.missingBlobs { Output.error("evidence \(name) is not at the central yet; a later sync brings it") }
         for damaged in summary.quarantined { Output.error(damaged.advice) }
         for removed in summary.removed {

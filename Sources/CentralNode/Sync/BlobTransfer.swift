@@ -6,17 +6,24 @@ import Transport
 import WireProtocol
 
 extension SyncDesk {
-    /// Every evidence blob named in the audits `auditor` is on: the only blobs a node of theirs
-    /// may send to the central or fetch from it.
-    func referencedBlobs(of auditor: String) throws -> Set<String> {
-        var names: Set<String> = []
-        for audit in try visibleAudits(of: auditor) {
+    /// What `auditor`'s node may move of evidence (`EvidenceAccess`), read once per message:
+    /// the files the evidence records of its readable audits name (and which of those records
+    /// its auditor wrote), and which of those audits each file is held for.
+    func evidenceAccess(of auditor: String) throws -> EvidenceAccess {
+        let nodes = Set(try central.nodes().filter { $0.auditor == auditor }.map(\.id))
+        let audits = try visibleAudits(of: auditor)
+        var named: [String: Set<String>] = [:]
+        var own: [String: Set<String>] = [:]
+        for audit in audits {
             for state in try store.fieldStates(entity: AuditSchema.Entity.evidence, in: KeyScope(audit))
             where state.id.field == AuditSchema.EvidenceField.sha256 {
-                if let name = state.value.text { names.insert(name) }
+                guard let name = state.value.text else { continue }
+                named[name, default: []].insert(audit)
+                if nodes.contains(state.timestamp.node.hex) { own[name, default: []].insert(audit) }
             }
         }
-        return names
+        return EvidenceAccess(named: named, ownRecords: own, held: try central.evidenceHeld(for: audits),
+                              stored: { [evidence] in evidence.contains($0) })
     }
 
     var evidence: EvidenceStore { central.replica.evidence }

@@ -19,14 +19,15 @@ struct StorageFailure: Error {
 // MARK: Blobs
 
 extension CentralServer {
-    /// Asks for the offered blobs the central lacks and the node's audits name.
+    /// Asks for the offered blobs the node's audits name and the central cannot already serve
+    /// to it (`EvidenceAccess`): a file held only for other audits is asked for as if unknown.
     func answerOffer(_ offer: BlobList, from peer: SyncPeer) throws {
-        let allowed = try desk.referencedBlobs(of: peer.auditor)
+        let access = try desk.evidenceAccess(of: peer.auditor)
         var wanted: [[UInt8]] = []
         for digest in offer.digests {
             let name = Hex.encode(digest)
-            guard allowed.contains(name), !desk.evidence.contains(name), peer.wanted[name] == nil else { continue }
-            peer.wanted[name] = .some(nil)
+            guard let audits = access.wanted(name), peer.wanted[name] == nil else { continue }
+            peer.wanted[name] = (audits, nil)
             wanted.append(digest)
         }
         peer.connection.send(BlobList(digests: wanted).message(.want))
@@ -36,15 +37,21 @@ extension CentralServer {
         let name = Hex.encode(piece.digest)
         guard let slot = peer.wanted[name] else { throw SyncRefusal(reason: "blob \(name) was not asked for") }
         do {
-            let incoming = try slot ?? desk.evidence.receiving(name, size: Int64(piece.size))
+            let incoming = try slot.incoming ?? desk.evidence.receiving(name, size: Int64(piece.size))
             guard incoming.size == Int64(piece.size) else { throw SyncRefusal(reason: "blob \(name) changed its size") }
             try incoming.append(piece.bytes, at: Int64(piece.offset))
             if incoming.isComplete {
                 _ = try incoming.finish()
                 peer.wanted.removeValue(forKey: name)
                 peer.blobsIn += 1
+                // Stored first: a file is never said held for an audit while it is not here.
+                do {
+                    try desk.central.holdEvidence(name, for: slot.audits)
+                } catch {
+                    throw StorageFailure(what: "evidence \(name)", error: error)
+                }
             } else {
-                peer.wanted[name] = .some(incoming)
+                peer.wanted[name] = (slot.audits, incoming)
             }
         } catch let error as EvidenceError {
             peer.wanted.removeValue(forKey: name)
@@ -54,13 +61,14 @@ extension CentralServer {
         }
     }
 
-    /// Sends what the node asks for among the blobs its audits name; `missing` for the rest.
+    /// Sends what the node asks for among the blobs held for its audits; `missing` for the rest,
+    /// the same answer as for a file the central never had.
     func sendBlobs(_ request: BlobList, to peer: SyncPeer) throws {
-        let allowed = try desk.referencedBlobs(of: peer.auditor)
+        let access = try desk.evidenceAccess(of: peer.auditor)
         var names: [String] = []
         for digest in request.digests {
             let name = Hex.encode(digest)
-            if allowed.contains(name), desk.evidence.contains(name) {
+            if access.mayFetch(name) {
                 names.append(name)
             } else {
                 peer.connection.send(BlobMissing(digest: digest).message)

@@ -114,8 +114,11 @@ final class PullStream {
                 guard let last = part.last else { continue }
                 let records = zip(part, try desk.store.records(at: Array(part))).filter { $0.1.timestamp.node != node }
                 let sealed = try desk.store.sealedRuns(records.map { ($0.0, $0.1) })
+                let from = catchUpThrough
                 catchUpThrough = max(catchUpThrough, sealed.through ?? last)
-                if let batch = batches(sealed.runs, through: UInt64(max(last, sealed.through ?? last))) { return batch }
+                let audits = Set(records.map { AuditSchema.audit(ofKey: $0.1.key) })
+                let runs = try inOrder(sealed.runs, withWithheldAfter: from, through: catchUpThrough) { audits.contains($0) }
+                if let batch = batches(runs, through: UInt64(max(last, sealed.through ?? last))) { return batch }
                 continue
             }
             let rows = try desk.store.records(after: position, limit: min(Self.batchRecords, rowsPerStep))
@@ -134,8 +137,10 @@ final class PullStream {
             }.map { ($0.sequence, $0.record) }
             // Whole runs only: a run the page cut is completed from the log, and the page ends with it.
             let sealed = try desk.store.sealedRuns(records)
+            let from = position
             position = max(last.sequence, sealed.through ?? last.sequence)
-            if let batch = batches(sealed.runs, through: UInt64(position)) { return batch }
+            let runs = try inOrder(sealed.runs, withWithheldAfter: from, through: position) { visible.contains($0) }
+            if let batch = batches(runs, through: UInt64(position)) { return batch }
         }
         return nil
     }
@@ -153,13 +158,13 @@ final class PullStream {
         var records = 0
         for (index, run) in runs.enumerated() {
             let encoded = run.records.map { $0.encoded() }
-            chunk.append(RunPayload(seal: run.seal.encoded(), records: encoded))
+            chunk.append(RunPayload(seal: run.seal.encoded(), withheld: run.withheld, records: encoded))
             bytes += encoded.reduce(160) { $0 + $1.count + 4 }
             records += encoded.count
             let isLast = index == runs.count - 1
             let nextRecords = isLast ? 0 : runs[index + 1].records.count
             if isLast || bytes >= Self.batchBytes || records + nextRecords > SyncFormat.maxBatchRecords {
-                let reach = isLast ? through : UInt64(runEnd(run))
+                let reach = isLast ? through : UInt64(run.lastSequence ?? 0)
                 messages.append((RecordBatch(through: reach, runs: chunk).message(.records), records))
                 chunk.removeAll(keepingCapacity: true)
                 bytes = 0
@@ -171,10 +176,19 @@ final class PullStream {
         return messages[0].message
     }
 
-    /// The last log position of a run as this central holds it.
-    private func runEnd(_ run: SealedRun) -> Int64 {
-        (try? desk.store.runEnd(of: run.seal)) ?? 0
+    /// `runs` with the withheld runs recorded between `after` and `through` for audits `wanted`
+    /// accepts (and not this node's own) put among them by position: chain order, which a
+    /// receiver needs to continue each chain.
+    private func inOrder(_ runs: [SealedRun], withWithheldAfter after: Int64, through: Int64,
+                         wanted: (String) -> Bool) throws -> [SealedRun] {
+        let withheld = try desk.store.withheldRuns(after: after, through: through)
+            .filter { $0.run.seal.node != node && wanted($0.run.seal.scope) }
+        guard !withheld.isEmpty else { return runs }
+        var positioned = runs.map { (position: $0.lastSequence ?? 0, run: $0) }
+        positioned += withheld
+        return positioned.sorted { $0.position < $1.position }.map(\.run)
     }
+
 
     /// Bytes of records per `records` message, about: a few hundred typical records.
     static let batchBytes = 16 << 10

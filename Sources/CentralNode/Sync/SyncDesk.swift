@@ -32,34 +32,42 @@ final class SyncDesk {
 
     /// Checks every record of a push against the policy, applies the rest in one transaction,
     /// and says which were refused and why. The node's push position is noted in the same
-    /// transaction, unless a record is to be sent again (its clock ran ahead). Storage failures
-    /// throw (the connection closes and the node pushes again: applying is idempotent).
+    /// transaction, unless a record is to be sent again (its clock ran ahead, or what it
+    /// overwrote has not reached the central yet). Storage failures throw (the connection
+    /// closes and the node pushes again: applying is idempotent).
     func push(_ batch: RecordBatch, from node: NodeID, auditor: String) throws -> PushAnswer {
-        let policy = RecordPolicy(node: node, auditor: auditor, plan: plans(), decided: decisions())
-        return try apply(batch) { policy.refusal(of: $0) } alsoInTransaction: { [central] refusals in
+        let policy = policy(for: node, auditor: auditor, plan: plans(), decided: decisions())
+        return try apply(batch) { policy.refusal(of: $0, in: $1) } alsoInTransaction: { [central] refusals in
             if !refusals.contains(where: \.retryLater) { try central.notePushed(node: node.hex, through: batch.through) }
         }
     }
 
     /// Records of other nodes a laptop gives back to a central restored from a backup: each is
     /// checked as if its origin node had pushed it (an enrolled node, its auditor on the team,
-    /// the same plan rules). The central's own records are not taken back from a laptop.
+    /// the same plan rules, its author that auditor). The central's own records are not taken
+    /// back from a laptop.
     func relay(_ batch: RecordBatch, from node: NodeID) throws -> PushAnswer {
         let plan = plans()
         let decided = decisions()
         var policies: [NodeID: RecordPolicy?] = [:]
         let directory = try central.nodes()
-        return try apply(batch) { [central] record in
+        return try apply(batch) { [central] record, change in
             let origin = record.timestamp.node
             if origin == central.node { return "the central's own records are not taken back from a laptop" }
             if origin == node { return "a laptop's own records go up in `push`, not `relay`" }
             let policy = policies[origin] ?? directory.first { $0.id == origin.hex }.map {
-                RecordPolicy(node: origin, auditor: $0.auditor, plan: plan, decided: decided)
+                self.policy(for: origin, auditor: $0.auditor, plan: plan, decided: decided)
             }
             policies[origin] = policy
             guard let policy else { return "node \(origin.hex) is not enrolled at this central" }
-            return policy.refusal(of: record)
+            return policy.refusal(of: record, in: change)
         } alsoInTransaction: { _ in }
+    }
+
+    private func policy(for node: NodeID, auditor: String, plan: @escaping (String) -> AuditPlan?,
+                        decided: @escaping (String) -> String?) -> RecordPolicy {
+        RecordPolicy(node: node, auditor: auditor, plan: plan, decided: decided,
+                     recorded: { [store] field, stamp in (try? store.record(field, stamp))?.value }, central: central.node)
     }
 
     /// The plans of the audits records name, read once per batch.
@@ -88,8 +96,9 @@ final class SyncDesk {
 
     /// Verifies and applies the batch's sealed runs in one transaction (`applySealed`): a run is
     /// taken whole or refused whole — its seal must verify with its node's registered record key,
-    /// and every record of it must pass `refusal`. Refusals name the run by its index in the batch.
-    private func apply(_ batch: RecordBatch, refusal: (MergeRecord) -> String?,
+    /// and the rules judge its records change by change across the batch (`BatchReview`).
+    /// Refusals name the run by its index in the batch.
+    private func apply(_ batch: RecordBatch, refusal judge: (MergeRecord, Change) -> RecordRefusal?,
                        alsoInTransaction more: ([PushAnswer.Refusal]) throws -> Void) throws -> PushAnswer {
         var refusals: [PushAnswer.Refusal] = []
         var runs: [SealedRun] = []
@@ -108,6 +117,14 @@ final class SyncDesk {
                 refusals.append(.init(index: UInt32(index), reason: "not a valid sealed run: \(error)"))
             }
         }
+        // The rules, on every record of the batch in order; a run takes its first record's refusal.
+        let judged = BatchReview.refusals(of: runs.flatMap(\.records), judge: judge)
+        var verdicts: [String: RecordRefusal] = [:]
+        var offset = 0
+        for run in runs {
+            if let first = (offset..<offset + run.records.count).lazy.compactMap({ judged[$0] }).first { verdicts[Self.name(run.seal)] = first }
+            offset += run.records.count
+        }
         var keys: [NodeID: [UInt8]?] = [:]
         var accepted = 0
         let central = central
@@ -117,9 +134,7 @@ final class SyncDesk {
             keys[node] = key
             return key ?? nil
         }, accept: { run in
-            // A run is one change: the first record the rules refuse refuses it all.
-            for record in run.records { if let reason = refusal(record) { return reason } }
-            return nil
+            verdicts[Self.name(run.seal)].map { ($0.reason, $0.retryLater) }
         }, alsoInTransaction: { report in
             for rejection in report.rejected {
                 guard let position = runs.firstIndex(where: { $0.seal == rejection.seal }) else { continue }
@@ -131,6 +146,8 @@ final class SyncDesk {
         refusals.sort { $0.index < $1.index }
         return PushAnswer(through: batch.through, accepted: UInt32(accepted), refusals: refusals)
     }
+
+    private static func name(_ seal: Seal) -> String { "\(seal.node.rawValue)/\(seal.scope)/\(seal.first)" }
 
     /// The audits `auditor` is on the team of, and the earlier audits of their certifications
     /// (read-only, SPEC §2.1): all a node of theirs may pull.

@@ -13,8 +13,9 @@ final class SyncPeer {
     /// What `resume` answered: a session begins with it.
     var resumed: ResumeAnswer?
     var pull: PullStream?
-    /// Blobs the central asked this node for, with what arrived of each so far.
-    var wanted: [String: IncomingBlob?] = [:]
+    /// Blobs the central asked this node for: what arrived of each so far, and the audits the
+    /// blob is held for once whole (`EvidenceAccess.wanted`).
+    var wanted: [String: (audits: Set<String>, incoming: IncomingBlob?)] = [:]
     var blobsIn = 0
     var blobs: BlobSender?
 
