@@ -73,6 +73,14 @@ let package = Package(
             ]
         ),
 
+        // The exported audit trail and its offline check (protocol/trail.md).
+        .target(
+            name: "AuditTrail",
+            dependencies: [
+                "CentralNode", "AuditReplica", "ReplicaStore", "RecordSeals", "MergeCore", "CanonicalJSON", "Certificates",
+                "HexEncoding", "AuditDomain", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "FieldNode",
             dependencies: [
@@ -86,7 +94,7 @@ let package = Package(
             name: "AuditSyncCLI",
             dependencies: [
                 "AuditDomain", "AuditDocumentFormat", "AuditReplica", "AuditReport", "CentralNode", "FieldNode", "CanonicalJSON",
-                "ReplicaStore", "MergeCore", "HexEncoding", "Certificates", "Transport", "WireProtocol", "NoiseProtocol",
+                "ReplicaStore", "MergeCore", "HexEncoding", "Certificates", "Transport", "WireProtocol", "NoiseProtocol", "AuditTrail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -114,6 +122,8 @@ let package = Package(
         .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditDocumentFormat", "CanonicalJSON"]),
         .testTarget(name: "MergeCoreTests", dependencies: ["TestSupport", "MergeCore"]),
         .testTarget(name: "RecordSealsTests", dependencies: ["TestSupport", "RecordSeals", "MergeCore", "HexEncoding"]),
+        .testTarget(name: "AuditTrailTests", dependencies: ["TestSupport", "AuditTrail", "CentralNode", "AuditReplica", "AuditDomain",
+                                                            "ReplicaStore", "MergeCore", "CanonicalJSON", "RecordSeals"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["TestSupport", "SQLiteKit"]),
         .testTarget(name: "ReplicaStoreTests", dependencies: ["TestSupport", "ReplicaStore", "MergeCore", "SQLiteKit", "RecordSeals"]),
         .testTarget(

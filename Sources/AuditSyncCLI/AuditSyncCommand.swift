@@ -12,7 +12,7 @@ public struct AuditSyncCommand: ParsableCommand {
             Start with:  auditsync demo
             """,
         version: "0.2.0",
-        subcommands: [CentralCommand.self, FieldCommand.self, VerifyCommand.self, DemoCommand.self]
+        subcommands: [CentralCommand.self, FieldCommand.self, VerifyCommand.self, TrailCommand.self, DemoCommand.self]
     )
 
     public init() {}

@@ -5,14 +5,14 @@ import CanonicalJSON
 /// a JWS reader refuse them, and an attacker could otherwise show one reader a different value
 /// than another), lone surrogates, control characters in strings, trailing text, and nesting
 /// deeper than `maximumDepth` — recursion is bounded so no input can exhaust the stack.
-enum JSONReader {
+public enum JSONReader {
     static let maximumDepth = 64
 
-    static func parse(_ text: String) throws(JSONReadError) -> JSONValue {
+    public static func parse(_ text: String) throws(JSONReadError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
-    static func parse(_ bytes: [UInt8]) throws(JSONReadError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONReadError) -> JSONValue {
         // Decoding replaces every invalid sequence with U+FFFD, so the bytes come back unchanged
         // exactly when they were valid UTF-8.
         guard Array(String(decoding: bytes, as: UTF8.self).utf8) == bytes else {
@@ -229,7 +229,7 @@ enum JSONReader {
 }
 
 /// Why a text is not JSON this module accepts, with the byte where reading stopped.
-struct JSONReadError: Error, CustomStringConvertible {
-    let description: String
+public struct JSONReadError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -130,3 +130,14 @@ extension Seal {
                        publicKey: publicKey)
     }
 }
+
+extension RecordSigningKey {
+    /// An Ed25519 signature over `bytes` (the central attests node keys in an exported trail).
+    public func sign(_ bytes: [UInt8]) throws -> [UInt8] { Array(try key.signature(for: bytes)) }
+}
+
+/// Whether `signature` is `publicKey`'s Ed25519 signature over `bytes`.
+public func verifyEd25519(_ signature: [UInt8], over bytes: [UInt8], publicKey: [UInt8]) -> Bool {
+    guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+    return key.isValidSignature(signature, for: bytes)
+}

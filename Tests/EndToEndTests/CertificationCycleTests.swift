@@ -311,6 +311,21 @@ final class CertificationCycleTests: XCTestCase {
         XCTAssertEqual((decision["decisions"] as? [[String: Any]])?.first?["revision"] as? Int, 2)
         let document = try central(["audit", "show", "--audit", special, "--json"]).stdout
         XCTAssertEqual(SHA256Digest.hex(document), digest)
+
+        // The assessor's copy: exported, checked offline, and found wrong once a byte changes.
+        let trail = scratch.appending("special.trail.jsonl")
+        XCTAssertEqual(try central(["audit", "export", "--audit", special, "--out", trail.path]).status, 0)
+        let checked = try CLI.run(["trail", "verify", trail.path, "--json"])
+        XCTAssertEqual(checked.status, 0, "\(checked)")
+        let verdict = try jsonObject(checked)
+        XCTAssertEqual(verdict["document_sha256"] as? String, digest)
+        XCTAssertEqual(verdict["certificates"] as? Int, 1)
+        var bytes = try Data(contentsOf: trail)
+        bytes[bytes.count / 2] ^= 0x04
+        try bytes.write(to: trail)
+        let altered = try CLI.run(["trail", "verify", trail.path])
+        XCTAssertEqual(altered.status, 1)
+        XCTAssertTrue(altered.stdout.hasPrefix("does not hold: "), altered.stdout)
     }
 
     func testCentralCheckFindsADecidedRecordAlteredBehindTheRulesBack() throws {

@@ -7,7 +7,7 @@ struct CentralAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Plan audits and read their merged state.",
-        subcommands: [Create.self, Show.self, CentralAuditList.self, Team.self]
+        subcommands: [Create.self, Show.self, CentralAuditList.self, Team.self, CentralAuditExport.self]
     )
 
     struct Create: ParsableCommand {

@@ -18,7 +18,7 @@ extension Central {
     /// Registers the record key a node names at the start of a session. The first one is kept
     /// (the channel proved the node's Noise key, as enrollment did); a different one later is
     /// refused: records sealed with it would not be the node's as the central knows it.
-    func registerRecordKey(_ key: [UInt8], for node: NodeID) throws -> ChannelError? {
+    public func registerRecordKey(_ key: [UInt8], for node: NodeID) throws -> ChannelError? {
         if let known = try recordKey(of: node) {
             return known == key ? nil : ChannelError(.keyMismatch, "node \(node.hex) names another record key than the one "
                 + "registered at its first sync; a laptop's record key never changes — ask the certification body")
