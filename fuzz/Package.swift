@@ -39,6 +39,13 @@ let package = Package(
             path: ".build-src/Certificates",
             swiftSettings: [.unsafeFlags(["-enable-testing"])]
         ),
+        .target(name: "MergeCore", path: ".build-src/MergeCore"),
+        .target(
+            name: "RecordSeals",
+            dependencies: ["MergeCore", "HexEncoding", .product(name: "Crypto", package: "swift-crypto")],
+            path: ".build-src/RecordSeals"
+        ),
+        .executableTarget(name: "SealFuzz", dependencies: ["RecordSeals", "MergeCore"], path: "targets/Seal"),
         .target(name: "FuzzSupport", dependencies: ["WireProtocol"], path: "targets/Support"),
         .executableTarget(name: "FrameDecoderFuzz", dependencies: ["WireProtocol", "FuzzSupport"], path: "targets/FrameDecoder"),
         .executableTarget(
