@@ -13,12 +13,7 @@ extension Seal {
     }
 
     public func encode(into writer: inout ByteWriter) {
-        writer.writeUInt64(node.rawValue)
-        writer.writeString(scope)
-        writer.writeUInt64(first)
-        writer.writeUInt32(count)
-        writer.writeBytes(previous)
-        writer.writeBytes(head)
+        Self.writeFields(node: node, scope: scope, first: first, count: count, previous: previous, head: head, into: &writer)
         writer.writeBytes(signature)
     }
 

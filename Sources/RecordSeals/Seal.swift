@@ -41,13 +41,19 @@ public struct Seal: Equatable, Sendable {
     static func signedBytes(node: NodeID, scope: String, first: UInt64, count: UInt32, previous: [UInt8], head: [UInt8]) -> [UInt8] {
         var writer = ByteWriter(capacity: 128)
         writer.writeBytes(domain)
+        writeFields(node: node, scope: scope, first: first, count: count, previous: previous, head: head, into: &writer)
+        return writer.bytes
+    }
+
+    /// The seal's fields before its signature: what the encoding holds and the signature covers.
+    static func writeFields(node: NodeID, scope: String, first: UInt64, count: UInt32, previous: [UInt8], head: [UInt8],
+                            into writer: inout ByteWriter) {
         writer.writeUInt64(node.rawValue)
         writer.writeString(scope)
         writer.writeUInt64(first)
         writer.writeUInt32(count)
         writer.writeBytes(previous)
         writer.writeBytes(head)
-        return writer.bytes
     }
 
     /// The last chain position covered.
