@@ -12,6 +12,8 @@ public enum TrailFormat {
     public static let name = "auditsync-audit-trail"
     public static let version = 1
     static let attestationDomain = Array("AuditSync node v1".utf8) + [0]
+    /// The fields that say who wrote a change (protocol/schema.md).
+    static let authorFields: Set<String> = ["by", "raised_by", "added_by", "recommended_by"]
 
     /// What the central signs for each node: "this record key is node N's, enrolled for auditor A".
     public static func attestedBytes(node: NodeID, recordKey: [UInt8], auditor: String) -> [UInt8] {

@@ -118,6 +118,12 @@ public enum TrailVerifier {
                 for (index, entry) in entries.enumerated() {
                     guard let encoded = bytes(entry["bytes"]), let record = try? MergeRecord(decoding: encoded)
                     else { problem(line, "record \(index + 1) has no readable bytes"); continue }
+                    // Authorship from keys: a laptop's record names its own auditor, never another
+                    // (the central's carried findings keep the original finder, which is theirs to copy).
+                    if TrailFormat.authorFields.contains(record.field), seal.node != centralNode, record.value.text != writer.auditor {
+                        problem(line, "record \(index + 1) (\(record.key) \(record.field)) claims \(record.value.text ?? "nobody") wrote it, "
+                            + "but node \(seal.node.hex) belongs to \(writer.auditor)")
+                    }
                     if TrailFormat.readable(record, author: writer.auditor) != entry {
                         problem(line, "record \(index + 1) (\(record.key) \(record.field)): its readable fields or author do not say what its signed bytes say")
                     }
