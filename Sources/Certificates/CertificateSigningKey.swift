@@ -39,9 +39,9 @@ public struct CertificateSigningKey: Sendable {
     public var publicKey: [UInt8] { Array(privateKey.publicKey.rawRepresentation) }
 
     /// What the central publishes in its JWK Set:
-    /// `{"kty":"OKP","crv":"Ed25519","x":…,"kid":…,"alg":"Ed25519","use":"sig"}`.
+    /// `{"kty":"OKP","crv":"Ed25519","x":…,"kid":…,"alg":"EdDSA","use":"sig"}`.
     public var publicJWK: JSONValue {
-        ["kty": "OKP", "crv": "Ed25519", "x": .string(Base64URL.encode(publicKey)), "kid": .string(kid), "alg": "Ed25519", "use": "sig"]
+        ["kty": "OKP", "crv": "Ed25519", "x": .string(Base64URL.encode(publicKey)), "kid": .string(kid), "alg": "EdDSA", "use": "sig"]
     }
 
     /// The 64-byte Ed25519 signature of `message`.

@@ -11,10 +11,12 @@ import HexEncoding
 public enum JWS {
     static let acceptedAlgorithms = ["Ed25519", "EdDSA"]
 
-    /// Compact JWS, header `{"alg":"Ed25519","kid":…,"typ":type}`; payload = the canonical JSON
+    /// Compact JWS, header `{"alg":"EdDSA","kid":…,"typ":type}` (RFC 8037's name, the one every
+    /// widely used JOSE library knows; `Ed25519` is still accepted when verifying, SPEC §6);
+    /// payload = the canonical JSON
     /// encoding of `payload` (compact, keys sorted), so the same credential always signs the same bytes.
     public static func sign(_ payload: JSONValue, type: String, with key: CertificateSigningKey) -> String {
-        let header: JSONValue = ["alg": "Ed25519", "kid": .string(key.kid), "typ": .string(type)]
+        let header: JSONValue = ["alg": "EdDSA", "kid": .string(key.kid), "typ": .string(type)]
         return sign(protectedHeader: Array(header.encoded(pretty: false).utf8), payload: Array(payload.encoded(pretty: false).utf8), with: key)
     }
 

@@ -60,7 +60,7 @@ final class JWKTests: XCTestCase {
     func testThePublicJWKHasExactlyThePublishedMembers() {
         let key = CertificateFixtures.key
         XCTAssertEqual(key.publicJWK, [
-            "kty": "OKP", "crv": "Ed25519", "x": .string(Base64URL.encode(key.publicKey)), "kid": .string(key.kid), "alg": "Ed25519", "use": "sig",
+            "kty": "OKP", "crv": "Ed25519", "x": .string(Base64URL.encode(key.publicKey)), "kid": .string(key.kid), "alg": "EdDSA", "use": "sig",
         ])
         XCTAssertNil(key.publicJWK["d"])
         XCTAssertEqual(key.kid.utf8.count, 43)  // 32 bytes of SHA-256, base64url

@@ -10,7 +10,7 @@ final class JWSTests: XCTestCase {
     func testSignedTokensVerifyAndReturnTheHeaderAndPayload() throws {
         let token = JWS.sign(payload, type: "vc+jwt", with: key)
         let (header, verified) = try JWS.verify(token, keys: CertificateFixtures.keySet)
-        XCTAssertEqual(header, ["alg": "Ed25519", "kid": .string(key.kid), "typ": "vc+jwt"])
+        XCTAssertEqual(header, ["alg": "EdDSA", "kid": .string(key.kid), "typ": "vc+jwt"])
         XCTAssertEqual(verified, payload)
     }
 
@@ -19,7 +19,7 @@ final class JWSTests: XCTestCase {
         let segments = token.split(separator: ".", omittingEmptySubsequences: false)
         XCTAssertEqual(segments.count, 3)
         XCTAssertEqual(Base64URL.decode(segments[0]).map { String(decoding: $0, as: UTF8.self) },
-                       #"{"alg":"Ed25519","kid":"\#(key.kid)","typ":"vc+jwt"}"#)
+                       #"{"alg":"EdDSA","kid":"\#(key.kid)","typ":"vc+jwt"}"#)
         XCTAssertEqual(Base64URL.decode(segments[1]).map { String(decoding: $0, as: UTF8.self) }, payload.encoded(pretty: false))
         XCTAssertEqual(Base64URL.decode(segments[2])?.count, 64)
         // Ed25519 is deterministic: the same credential signs to the same token.
