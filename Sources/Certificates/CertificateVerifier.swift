@@ -54,6 +54,8 @@ public enum CertificateVerifier {
         var problems: [String] = []
         var newest: [String: String] = [:]
         var successor: String?
+        var stale: [String: String] = [:]
+        var staleRevocation: String?
         for text in statusLists {
             let contents: StatusListCredential.Contents
             do {
@@ -73,6 +75,13 @@ public enum CertificateVerifier {
             else { continue }  // another issuer's or another list's snapshot: not about this certificate
             if let end = contents.validUntil, let endDay = CalendarDate(String(end.prefix(10))), endDay < day {
                 problems.append("the \(contents.purpose) status list expired on \(end)")
+                // A withdrawal is for good: a stale list that says so still says the truth.
+                if contents.purpose == "revocation", entry.index < contents.list.length, contents.list[entry.index] {
+                    staleRevocation = end
+                }
+                // Stale lists of the certificate's own entries decide below; a supersession list
+                // covering an older certificate (no entry of its own) is only not used.
+                if certificate.status.contains(where: { $0.purpose == contents.purpose }) { stale[contents.purpose] = end }
                 continue
             }
             guard entry.index < contents.list.length else {
@@ -91,6 +100,14 @@ public enum CertificateVerifier {
         }
         if bits["revocation"] == true {
             return (.withdrawn, "the certification body has withdrawn the certificate (revocation status list\(snapshot("revocation")))")
+        }
+        if let end = staleRevocation, bits["revocation"] == nil {
+            return (.withdrawn, "the certification body has withdrawn the certificate (a revocation status list valid until \(end))")
+        }
+        // A stale list is refused, not trusted (SPEC §6): without a current one the status is not known.
+        if let (purpose, end) = stale.sorted(by: { $0.key < $1.key }).first(where: { bits[$0.key] == nil }) {
+            return (.invalid, "the \(purpose) status list given was valid until \(end) and is stale: the status cannot be trusted; "
+                + "get the current status lists from the certification body (`auditsync central status-list export`, or sync a laptop)")
         }
         if bits[CertificateCredential.supersessionPurpose] == true {
             return (.superseded, "revision \(data.revision) of \(data.number) was replaced by "

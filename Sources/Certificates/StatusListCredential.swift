@@ -14,8 +14,9 @@ public enum StatusListCredential {
     ///
     /// A supersession list also says, for each superseded revision's index, which revision of the
     /// certificate replaced it (`supersededBy`), so a verifier can name the current one.
+    /// `validUntil`, when given, is when a verifier stops trusting this snapshot (SPEC §6).
     public static func payload(_ list: StatusList, purpose: String, url: String, issuerID: String, issuerName: String,
-                               validFrom: String, supersededBy: [Int: String] = [:]) -> JSONValue {
+                               validFrom: String, validUntil: String? = nil, supersededBy: [Int: String] = [:]) -> JSONValue {
         var subject: JSONValue = [
             "type": "BitstringStatusList",
             "statusPurpose": .string(purpose),
@@ -25,7 +26,7 @@ public enum StatusListCredential {
             members["supersededBy"] = .object(Dictionary(uniqueKeysWithValues: supersededBy.map { (String($0.key), JSONValue.string($0.value)) }))
             subject = .object(members)
         }
-        return [
+        var credential: JSONValue = [
             "@context": [.string(CertificateCredential.context)],
             "id": .string("\(url)#\(purpose)"),
             "type": ["VerifiableCredential", .string(credentialType)],
@@ -33,6 +34,11 @@ public enum StatusListCredential {
             "validFrom": .string(CalendarDate(validFrom)?.startOfDay ?? validFrom),
             "credentialSubject": subject,
         ]
+        if let validUntil, case .object(var members) = credential {
+            members["validUntil"] = .string(CalendarDate(validUntil)?.endOfDay ?? validUntil)
+            credential = .object(members)
+        }
+        return credential
     }
 
     /// What a status list credential says.

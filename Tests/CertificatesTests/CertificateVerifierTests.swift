@@ -141,18 +141,30 @@ final class CertificateVerifierTests: XCTestCase {
         }
     }
 
-    func testAnExpiredStatusListIsNotUsed() {
+    /// A status list past its `validUntil`, signed with the fixture key.
+    private func staleList(_ purpose: String, setting indexes: [Int] = []) -> String {
         var list = StatusList()
-        list[index] = true
-        var payload = StatusListCredential.payload(list, purpose: "revocation", url: F.statusListURL, issuerID: F.issuerID,
+        for index in indexes { list[index] = true }
+        var payload = StatusListCredential.payload(list, purpose: purpose, url: F.statusListURL, issuerID: F.issuerID,
                                                    issuerName: F.issuerName, validFrom: "2026-01-01")
         if case .object(var members) = payload {
             members["validUntil"] = "2026-02-01T00:00:00Z"
             payload = .object(members)
         }
-        let result = check(lists: [F.statusList("suspension"), JWS.sign(payload, type: "vc+jwt", with: F.key)])
-        XCTAssertEqual(result.status, .active)
-        XCTAssertEqual(result.reason?.contains("expired on 2026-02-01"), true, result.reason ?? "nil")
+        return JWS.sign(payload, type: "vc+jwt", with: F.key)
+    }
+
+    func testAStaleStatusListIsRefusedNotTrusted() {
+        // Stale and silent: the status is not known, so the certificate is not reported active.
+        let stale = check(lists: [F.statusList("suspension"), F.statusList("supersession"), staleList("revocation")])
+        XCTAssertEqual(stale.status, .invalid)
+        XCTAssertEqual(stale.reason?.contains("revocation status list given was valid until 2026-02-01T00:00:00Z and is stale"), true,
+                       stale.reason ?? "nil")
+        // A withdrawal is for good: a stale list that says so still counts.
+        XCTAssertEqual(check(lists: [F.statusList("suspension"), staleList("revocation", setting: [index])]).status, .withdrawn)
+        // A current list beside the stale one decides.
+        XCTAssertEqual(check(lists: [F.statusList("suspension"), F.statusList("supersession"), staleList("revocation"),
+                                     F.statusList("revocation")]).status, .active)
     }
 
     func testTheNewestSnapshotOfAListCounts() {

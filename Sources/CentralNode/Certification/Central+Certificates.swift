@@ -127,13 +127,19 @@ extension Central {
         }
         let key = try signingKey()
         let issuedAt = ISO8601.string(milliseconds: store.now())
+        // Valid a week: every sync and export signs a fresh snapshot, and a laptop on site can
+        // check certificates for that long offline; after it, a verifier refuses the snapshot.
+        let validUntil = ISO8601.string(milliseconds: store.now() + Self.statusListValidity)
         return CertificateCredential.publishedPurposes.map { purpose in
             JWS.sign(StatusListCredential.payload(lists[purpose]!, purpose: purpose, url: statusListURL, issuerID: issuerID,
-                                                  issuerName: (try? name) ?? "", validFrom: issuedAt,
+                                                  issuerName: (try? name) ?? "", validFrom: issuedAt, validUntil: validUntil,
                                                   supersededBy: purpose == CertificateCredential.supersessionPurpose ? supersededBy : [:]),
                      type: "vc+jwt", with: key)
         }.joined(separator: "\n") + "\n"
     }
+
+    /// How long a signed status list snapshot stays valid, in milliseconds: seven days.
+    static let statusListValidity: UInt64 = 7 * 86_400_000
 
     func scalar(_ sql: String, _ argument: String?) throws -> Int {
         let query = try database.prepare(sql)

@@ -208,19 +208,31 @@ enum CertificateProperties {
         // The lists that count for each purpose: signed, this issuer's, named by the certificate's
         // entry for the purpose, not past validUntil, long enough.
         var usable: [String: [Bool]] = [:]
+        var stale: Set<String> = []
+        var staleRevoked = false
         for payload in payloads.dropFirst() {
             guard let value = try? JSONReader.parse(payload), let contents = try? StatusListCredential.contents(of: value),
                   contents.issuerID == read.data.issuerID,
                   let entry = read.status.first(where: { $0.purpose == contents.purpose && $0.listCredential == contents.id }) else { continue }
-            if let end = contents.validUntil, let endDay = CalendarDate(String(end.prefix(10))), endDay < todayDate { continue }
+            if let end = contents.validUntil, let endDay = CalendarDate(String(end.prefix(10))), endDay < todayDate {
+                // Stale: refused, not trusted — but a withdrawal it records is for good.
+                stale.insert(contents.purpose)
+                if contents.purpose == "revocation", entry.index < contents.list.length, contents.list[entry.index] { staleRevoked = true }
+                continue
+            }
             guard entry.index < contents.list.length else { continue }
             usable[contents.purpose, default: []].append(contents.list[entry.index])
         }
         func all(_ purpose: String) -> Bool { usable[purpose].map { !$0.isEmpty && !$0.contains(false) } ?? false }
         func any(_ purpose: String) -> Bool { usable[purpose]?.contains(true) ?? false }
         let expected: Set<CertificateStatus>
+        let staleOnly = stale.subtracting(usable.keys)
         if all("revocation") {
             expected = [.withdrawn]
+        } else if staleRevoked && usable["revocation"] == nil {
+            expected = [.withdrawn]
+        } else if !staleOnly.isEmpty {
+            expected = any("revocation") ? [.invalid, .withdrawn] : [.invalid]
         } else if all("suspension") && !any("revocation") {
             expected = [.suspended]
         } else if !any("revocation") && !any("suspension") {
