@@ -107,7 +107,7 @@ public enum TrailVerifier {
                 let chain = chains[chainKey] ?? RecordChain(node: seal.node, scope: audit)
                 report.runs += 1
                 if case .string? = run["withheld"] {
-                    guard seal.first == chain.count + 1, seal.previous == chain.head, verifySignature(seal, publicKey: writer.key) else {
+                    guard seal.first == chain.count + 1, seal.previous == chain.head, seal.verifiesSignature(publicKey: writer.key) else {
                         problem(line, "a withheld run of node \(seal.node.hex) that does not continue its chain or is not signed by it"); continue
                     }
                     chains[chainKey] = RecordChain(node: seal.node, scope: audit, count: seal.last, head: seal.head)

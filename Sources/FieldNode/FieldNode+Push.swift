@@ -19,12 +19,12 @@ extension FieldNode {
             let page = try store.records(after: through, limit: PushLimits.batch)
             guard let pageEnd = page.last?.sequence else { break }
             let own = page.filter { $0.record.timestamp.node == node }
-            // A record altered on this disk after it was written does not leave: the central
-            // would take it as this auditor's work (SPEC §3). Nothing is sent; nothing is lost.
-            let altered = try store.alteredOwnRecords(own)
-            if !altered.isEmpty { throw FieldError.alteredRecords(altered) }
             // Whole sealed runs: a run the page cut is completed from the log.
             let sealed = try store.sealedRuns(own)
+            // A record altered on this disk after it was written does not leave: the central
+            // would take it as this auditor's work (SPEC §3). Nothing is sent; nothing is lost.
+            let altered = store.alteredRecords(in: sealed.runs)
+            if !altered.isEmpty { throw FieldError.alteredRecords(altered) }
             let last = max(pageEnd, sealed.through ?? pageEnd)
             if !sealed.runs.isEmpty {
                 let runs = sealed.runs
@@ -149,17 +149,6 @@ extension FieldNode {
             try settings.remove(Self.relayFromKey)
             try settings.remove(Self.relayToKey)
         }
-    }
-
-    /// The log after `sequence`, a batch long, ending where a change ends: the central judges
-    /// each change (the records of one timestamp — a status move and its note, a result and its
-    /// author) whole, so a batch never splits one. A change's records are next to each other in
-    /// the log (one transaction wrote them). Only a change longer than a batch is sent in parts.
-    func wholeChanges(after sequence: Int64) throws -> [(sequence: Int64, record: MergeRecord)] {
-        let rows = try store.records(after: sequence, limit: PushLimits.batch)
-        guard rows.count == PushLimits.batch, let last = rows.last?.record.timestamp,
-              let end = rows.lastIndex(where: { $0.record.timestamp != last }) else { return rows }
-        return Array(rows[...end])
     }
 
     private enum PushLimits {

@@ -115,17 +115,18 @@ extension Seal {
         guard next.head == head else {
             throw SealError("\(who)'s records \(first)–\(last) in \(scope) are not the ones it signed (altered, dropped or reordered)")
         }
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
-              key.isValidSignature(signature, for: signedBytes)
-        else { throw SealError("the signature on \(who)'s records \(first)–\(last) in \(scope) does not verify with its registered key") }
+        guard verifiesSignature(publicKey: publicKey) else {
+            throw SealError("the signature on \(who)'s records \(first)–\(last) in \(scope) does not verify with its registered key")
+        }
         return next
     }
 }
 
-/// The signature of a seal alone (a withheld run: its records are not at hand).
-public func verifySignature(_ seal: Seal, publicKey: [UInt8]) -> Bool {
-    guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
-    return key.isValidSignature(seal.signature, for: seal.signedBytes)
+extension Seal {
+    /// The signature alone, for a withheld run whose records are not at hand.
+    public func verifiesSignature(publicKey: [UInt8]) -> Bool {
+        verifyEd25519(signature, over: signedBytes, publicKey: publicKey)
+    }
 }
 
 extension Seal {

@@ -140,10 +140,3 @@ extension ReplicaStore {
         return (try Seal(decoding: query.blob(0)), query.optionalText(1))
     }
 }
-
-extension Seal {
-    /// The signature alone, for a withheld run whose records are not at hand.
-    public func verifiesSignature(publicKey: [UInt8]) -> Bool {
-        RecordSeals.verifySignature(self, publicKey: publicKey)
-    }
-}

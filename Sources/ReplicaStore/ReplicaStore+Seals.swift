@@ -202,14 +202,12 @@ extension ReplicaStore {
 }
 
 extension ReplicaStore {
-    /// This node's own records among `rows` that are not what it sealed when it wrote them — a
-    /// disk or a hand that changed them since — in words, each naming its log position. Rows
-    /// no seal covers (written before records were sealed) are not checked.
-    public func alteredOwnRecords(_ rows: [(sequence: Int64, record: MergeRecord)]) throws -> [String] {
+    /// Which of this node's own `runs` (as `sealedRuns` read them) hold records that are not what
+    /// it sealed when it wrote them — a disk or a hand that changed them since — in words.
+    public func alteredRecords(in runs: [SealedRun]) -> [String] {
         guard let key = recordSigningKey else { return [] }
-        let own = rows.filter { $0.record.origin == node }
         var problems: [String] = []
-        for run in try sealedRuns(own).runs {
+        for run in runs where run.seal.node == node {
             do {
                 try run.seal.verifyAlone(records: run.records.map { $0.encoded() }, publicKey: key.publicKey)
             } catch {

@@ -25,7 +25,7 @@ public func fuzzSeal(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let chain = RecordChain(node: seal.node, scope: seal.scope)
         _ = try? seal.verify(records: [bytes], continuing: chain, publicKey: Array(bytes.prefix(32)))
         _ = try? seal.verify(records: Array(repeating: bytes, count: Int(min(seal.count, 8))), continuing: chain, publicKey: key.publicKey)
-        _ = verifySignature(seal, publicKey: key.publicKey)
+        _ = seal.verifiesSignature(publicKey: key.publicKey)
     } else {
         let start = RecordChain(node: NodeID(rawValue: 42), scope: "A-2026-0001")
         var chain = start
